@@ -1,0 +1,69 @@
+/**
+ * The Hono app: request id, security headers, CSRF, session resolution, the API routers, the live
+ * endpoint and, for everything else, the Remix web app.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { assertEnv } from "./env";
+import { AppError, forbidden, notFound, payloadTooLarge, problemResponse } from "./http/problem";
+import { csrfViolation } from "./http/csrf";
+import { securityHeaders } from "./http/security-headers";
+import { sessionMiddleware } from "./http/session-middleware";
+import { createServiceContext } from "./services/context";
+import { randomToken } from "./crypto/encoding";
+import { api } from "./routes/api";
+import type { AppEnv } from "./routes/_shared";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export type RemixHandler = (c: import("hono").Context<AppEnv>) => Promise<Response>;
+
+export function createApp(handleWeb: RemixHandler) {
+  const app = new Hono<AppEnv>();
+
+  app.use("*", async (c, next) => {
+    const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
+    c.set("requestId", requestId);
+    c.set("cspNonce", randomToken(16));
+    c.set("ctx", createServiceContext(assertEnv(c.env), c.req.raw, (p) => c.executionCtx.waitUntil(p)));
+    await next();
+    const isHtml = (c.res.headers.get("content-type") ?? "").includes("text/html");
+    // Responses from Remix may be immutable; copy them once to add headers.
+    c.res = new Response(c.res.body, c.res);
+    for (const [k, v] of Object.entries(securityHeaders(c.get("cspNonce"), isHtml))) {
+      if (!c.res.headers.has(k)) c.res.headers.set(k, v);
+    }
+    c.res.headers.set("x-request-id", requestId);
+  });
+
+  app.use("*", async (c, next) => {
+    if (csrfViolation(c.req.raw)) throw forbidden("csrf_failed", "Cross-site request refused.");
+    await next();
+  });
+
+  app.use("/api/*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw payloadTooLarge(MAX_BODY_BYTES); } }));
+  app.use("*", sessionMiddleware);
+
+  app.route("/api", api);
+  app.all("/api/*", () => { throw notFound("route"); });
+
+  // The live board arrives with its own issue; the route exists so the URL space is fixed now.
+  app.all("/live/*", () => { throw new AppError(501, "live_board_not_implemented", "The live board is not available yet."); });
+
+  app.all("*", (c) => handleWeb(c));
+
+  app.onError((err, c) => {
+    const requestId = c.get("requestId");
+    if (err instanceof AppError) return problemResponse(err, requestId);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = status === 400 ? "malformed_request" : status === 413 ? "payload_too_large" : `http_${status}`;
+      return problemResponse(new AppError(status, code, err.message || "Bad request."), requestId);
+    }
+    console.error(JSON.stringify({ level: "error", requestId, message: String(err), stack: err instanceof Error ? err.stack : undefined }));
+    return problemResponse(new AppError(500, "internal_error", "Something went wrong on our side. Quote the request id when reporting it."), requestId);
+  });
+
+  return app;
+}

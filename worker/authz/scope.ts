@@ -1,0 +1,71 @@
+/**
+ * Scope -> SQL. Each function returns a WHERE condition for one table, always including the
+ * workspace, so foreign-workspace ids and out-of-scope rows are simply not found (404).
+ * Scope is applied in SQL, never by filtering rows after a query.
+ */
+import { and, eq, or, sql, type SQL } from "drizzle-orm";
+import { clients, members, projectMembers, projects, teamMembers, teams, tasks } from "../db/schema";
+import type { Actor } from "./actor";
+import type { Scope } from "./permissions";
+import { readScope } from "./policy";
+
+const me = (a: Actor) => a.member.id;
+
+/** Projects the actor is assigned to in any project role (member, manager, viewer). */
+export const assignedProjectIds = (a: Actor) =>
+  sql`(select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.memberId} = ${me(a)})`;
+
+/** Projects the actor manages. */
+export const managedProjectIds = (a: Actor) =>
+  sql`(select ${projectMembers.projectId} from ${projectMembers} where ${projectMembers.memberId} = ${me(a)} and ${projectMembers.role} = 'manager')`;
+
+/** Members of teams the actor manages. */
+export const managedTeamMemberIds = (a: Actor) =>
+  sql`(select tm.member_id from ${teamMembers} tm join ${teamMembers} mgr on mgr.team_id = tm.team_id where mgr.member_id = ${me(a)} and mgr.is_manager = 1)`;
+
+/** Members assigned to projects the actor manages. */
+export const managedProjectMemberIds = (a: Actor) =>
+  sql`(select pm.member_id from ${projectMembers} pm where pm.project_id in ${managedProjectIds(a)})`;
+
+export function membersWhere(a: Actor, scope: Scope = readScope(a, "members", "member")): SQL {
+  const ws = eq(members.workspaceId, a.workspace.id);
+  switch (scope) {
+    case "all": return ws;
+    case "team": return and(ws, or(eq(members.id, me(a)), sql`${members.id} in ${managedTeamMemberIds(a)}`))!;
+    case "project": return and(ws, or(eq(members.id, me(a)), sql`${members.id} in ${managedProjectMemberIds(a)}`))!;
+    default: return and(ws, eq(members.id, me(a)))!;
+  }
+}
+
+export function teamsWhere(a: Actor, scope: Scope = readScope(a, "teams", "team")): SQL {
+  const ws = eq(teams.workspaceId, a.workspace.id);
+  if (scope === "all") return ws;
+  // team / own: teams the actor belongs to (managers are rows in team_members with is_manager = 1).
+  return and(ws, sql`${teams.id} in (select team_id from ${teamMembers} where member_id = ${me(a)})`)!;
+}
+
+export function projectsWhere(a: Actor, scope: Scope = readScope(a, "projects", "project")): SQL {
+  const ws = eq(projects.workspaceId, a.workspace.id);
+  if (scope === "all") return ws;
+  return and(ws, sql`${projects.id} in ${assignedProjectIds(a)}`)!;
+}
+
+/** Projects the actor may change (settings, members): all, or the ones they manage. */
+export function writableProjectsWhere(a: Actor, scope: Scope): SQL {
+  const ws = eq(projects.workspaceId, a.workspace.id);
+  if (scope === "all") return ws;
+  if (scope === "project") return and(ws, sql`${projects.id} in ${managedProjectIds(a)}`)!;
+  return sql`0`;
+}
+
+export function clientsWhere(a: Actor, scope: Scope = readScope(a, "clients", "client")): SQL {
+  const ws = eq(clients.workspaceId, a.workspace.id);
+  if (scope === "all") return ws;
+  return and(ws, sql`${clients.id} in (select client_id from ${projects} where client_id is not null and id in ${assignedProjectIds(a)})`)!;
+}
+
+export function tasksWhere(a: Actor, scope: Scope = readScope(a, "tasks", "task")): SQL {
+  const ws = eq(tasks.workspaceId, a.workspace.id);
+  if (scope === "all") return ws;
+  return and(ws, sql`${tasks.projectId} in ${assignedProjectIds(a)}`)!;
+}

@@ -1,0 +1,4 @@
+import { newRouter } from "./_shared";
+
+// Placeholder: filled in by its feature.
+export const clientRoutes = newRouter();

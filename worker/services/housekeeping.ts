@@ -1,0 +1,16 @@
+import { and, isNotNull, lt, or } from "drizzle-orm";
+import { createDb } from "../db/client";
+import { emailTokens, loginThrottle, sessions } from "../db/schema";
+import type { Env } from "../env";
+
+const DAY = 24 * 3600 * 1000;
+
+/** Hourly cron: drop what can no longer be used. (Screenshot retention joins with the tracking issue.) */
+export async function runHousekeeping(env: Env, now = Date.now()) {
+  const db = createDb(env.DB);
+  await db.batch([
+    db.delete(sessions).where(or(lt(sessions.expiresAt, now - DAY), and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, now - 30 * DAY)))),
+    db.delete(emailTokens).where(lt(emailTokens.expiresAt, now - DAY)),
+    db.delete(loginThrottle).where(lt(loginThrottle.updatedAt, now - DAY)),
+  ]);
+}
