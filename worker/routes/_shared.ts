@@ -56,12 +56,12 @@ export const json = <T extends z.ZodType>(schema: T, description = "OK") => ({
   description, content: { "application/json": { schema } },
 });
 export const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true, content: { "application/json": { schema } },
+  required: true as const, content: { "application/json": { schema } },
 });
 
 export const Id = z.string().uuid();
 export const WorkspaceParams = z.object({ workspaceId: z.string().openapi({ param: { name: "workspaceId", in: "path" }, example: "0193f1f2-0000-7000-8000-000000000000" }) });
-export const workspaceAndId = (name: string) =>
-  WorkspaceParams.extend({ [name]: z.string().openapi({ param: { name, in: "path" } }) });
+export const workspaceAndId = <K extends string>(name: K) =>
+  WorkspaceParams.extend({ [name]: z.string().max(64).openapi({ param: { name, in: "path" } }) } as Record<K, z.ZodString>);
 
-export const bearerSecurity = [{ bearerAuth: [] }, { cookieAuth: [] }];
+export const bearerSecurity: Record<string, string[]>[] = [{ bearerAuth: [] }, { cookieAuth: [] }];

@@ -33,7 +33,7 @@ function canonical(r: Omit<Row, "hash">): string {
 export const entryHash = (r: Omit<Row, "hash">) => sha256Hex(canonical(r));
 
 export async function appendAudit(ctx: ServiceContext, ev: AuditEvent): Promise<void> {
-  for (let attempt = 0; attempt < 8; attempt++) {
+  for (let attempt = 0; attempt < 25; attempt++) {
     const [head] = await ctx.db.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog)
       .where(eq(auditLog.chain, ev.chain)).orderBy(desc(auditLog.seq)).limit(1);
     const row: Omit<Row, "hash"> = {
@@ -45,13 +45,22 @@ export async function appendAudit(ctx: ServiceContext, ev: AuditEvent): Promise<
       await ctx.db.insert(auditLog).values({ ...row, hash: await entryHash(row) });
       return;
     } catch (e) {
-      if (!String(e).includes("UNIQUE")) throw e;
+      // Lost the race for this seq: someone appended first. Retry on the new head after a short jitter.
+      if (!isUniqueViolation(e)) throw e;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
     }
   }
   throw new Error(`audit chain ${ev.chain}: could not append after retries`);
 }
 
 /** The same event in several chains (e.g. a sign-in is audited in each of the user's workspaces). */
+function isUniqueViolation(e: unknown): boolean {
+  for (let cur: unknown = e; cur; cur = (cur as { cause?: unknown }).cause) {
+    if (String(cur).includes("UNIQUE constraint failed")) return true;
+  }
+  return false;
+}
+
 export async function appendAuditToChains(ctx: ServiceContext, chains: string[], ev: Omit<AuditEvent, "chain">) {
   for (const chain of chains.length ? chains : [GLOBAL_CHAIN]) await appendAudit(ctx, { ...ev, chain });
 }
