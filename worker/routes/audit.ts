@@ -6,7 +6,7 @@ export const auditRoutes = newRouter();
 const tags = ["audit"];
 
 const Entry = z.object({
-  id: z.string(), seq: z.number(), at: z.number(), actorUserId: z.string().nullable(), action: z.string(), targetType: z.string().nullable(),
+  id: z.string(), seq: z.number(), at: z.number(), actorUserId: z.string().nullable(), actorName: z.string().nullable(), action: z.string(), targetType: z.string().nullable(),
   targetId: z.string().nullable(), ip: z.string().nullable(), data: z.unknown(), prevHash: z.string(), hash: z.string(),
 }).openapi("AuditEntry");
 

@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, gte, lte, lt, type SQL } from "drizzle-orm";
 import { sha256Hex } from "../crypto/encoding";
-import { auditLog } from "../db/schema";
+import { auditLog, members } from "../db/schema";
 import { newId } from "../db/ids";
 import type { Actor } from "../authz/actor";
 import { requireScope } from "../authz/policy";
@@ -113,8 +113,11 @@ export async function listAudit(ctx: ServiceContext, actor: Actor, q: AuditQuery
   if (q.from !== undefined) where.push(gte(auditLog.at, q.from));
   if (q.to !== undefined) where.push(lte(auditLog.at, q.to));
   if (q.beforeSeq !== undefined) where.push(lt(auditLog.seq, q.beforeSeq));
-  const rows = await ctx.db.select().from(auditLog).where(and(...where)).orderBy(desc(auditLog.seq)).limit(q.limit + 1);
-  const page = rows.slice(0, q.limit);
+  // Audit rows keep user ids (they outlive renames and removals); the current name is joined in.
+  const rows = await ctx.db.select({ e: auditLog, actorName: members.displayName }).from(auditLog)
+    .leftJoin(members, and(eq(members.userId, auditLog.actorUserId), eq(members.workspaceId, actor.workspace.id)))
+    .where(and(...where)).orderBy(desc(auditLog.seq)).limit(q.limit + 1);
+  const page = rows.slice(0, q.limit).map((r) => ({ ...r.e, actorName: r.actorName }));
   return {
     items: page.map((r) => ({ ...r, data: safeJson(r.data) })),
     nextCursor: rows.length > q.limit ? String(page[page.length - 1]!.seq) : null,
