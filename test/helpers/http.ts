@@ -44,7 +44,8 @@ export class Browser {
   async fetch(path: string, init: RequestInit & { form?: Record<string, string> } = {}) {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("cookie", this.cookieHeader());
-    if (init.method && init.method !== "GET") headers.set("origin", ORIGIN);
+    headers.set("host", new URL(ORIGIN).host);
+    if (init.method && init.method !== "GET" && !headers.has("origin")) headers.set("origin", ORIGIN);
     let body = init.body;
     if (init.form) {
       body = new URLSearchParams(init.form).toString();

@@ -1,6 +1,7 @@
 /** The audit log (owners, executive managers): filter by action, newest first, and verify the hash chain. */
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, useLoaderData } from "@remix-run/react";
+import { can } from "../../../worker/authz/policy";
 import { listAudit, verifyWorkspaceChain } from "../../../worker/services/audit";
 import { Alert, Button, Card, DataTable, Field, PageHeader, Stack } from "../components/ui";
 import { requireActor, toResponse } from "../lib/guards.server";
@@ -9,6 +10,8 @@ export const meta: MetaFunction = () => [{ title: "Audit log · Worktrail" }];
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(context, request, params.workspaceId);
+  // The page does not exist for roles without the audit permission (the API answers 403 on the collection).
+  if (!can(actor, "audit", "read")) throw new Response("Not found", { status: 404 });
   const url = new URL(request.url);
   const action = url.searchParams.get("action")?.slice(0, 64) || undefined;
   const cursor = url.searchParams.get("cursor");
