@@ -12,6 +12,7 @@ import { clientRoutes } from "./clients";
 import { projectRoutes } from "./projects";
 import { taskRoutes } from "./tasks";
 import { auditRoutes } from "./audit";
+import { devRoutes } from "./dev";
 
 export const api = newRouter();
 
@@ -19,7 +20,7 @@ api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "
 api.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", { type: "apiKey", in: "cookie", name: "__Host-wt_at" });
 
 api.route("/", health);
-for (const r of [authRoutes, accountRoutes, workspaceRoutes, memberRoutes, invitationRoutes, teamRoutes, clientRoutes, projectRoutes, taskRoutes, auditRoutes]) {
+for (const r of [authRoutes, accountRoutes, workspaceRoutes, memberRoutes, invitationRoutes, teamRoutes, clientRoutes, projectRoutes, taskRoutes, auditRoutes, devRoutes]) {
   api.route("/v1", r);
 }
 
