@@ -20,4 +20,7 @@ export default defineConfig({
   ],
   resolve: { mainFields: ["browser", "module", "main"], alias: { "~": new URL("./web/app", import.meta.url).pathname } },
   ssr: { resolve: { conditions: ["workerd", "worker", "browser"], externalConditions: ["workerd", "worker"] } },
+  // Workers runtime modules (e.g. cloudflare:email, imported by services/mail.ts) exist only in
+  // workerd: leave them as imports for wrangler's bundle instead of failing the SSR build.
+  build: { rollupOptions: { external: [/^cloudflare:/] } },
 });

@@ -35,7 +35,5 @@ export async function handleAction<T>(fn: () => Promise<T>) {
   }
 }
 
-/** The message for one field, for rendering next to an input. */
-export function fieldError(err: ProblemBody | undefined, field: string): string | undefined {
-  return err?.errors?.find((e) => e.field === field)?.message;
-}
+// One copy of the field-error lookup, client-safe, so components can use it too.
+export { fieldError } from "./forms";
