@@ -67,3 +67,23 @@ describe("web pages per role", () => {
     expect(forged.status).toBe(403);
   });
 });
+
+describe("member profile page", () => {
+  it("a member edits their own display name, time zone and schedule; an out-of-scope profile is 404", async () => {
+    const w = await roleWorld();
+    const b = await browserAs(w.roles.employee.userId);
+    const path = `/w/${w.ws}/members/${w.roles.employee.memberId}`;
+    const res = await b.fetch(path, { method: "POST", form: { displayName: "Emma Stone", timeZone: "Europe/Paris", mon_start: "09:00", mon_end: "17:30" } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Profile saved.");
+    const page = await (await b.fetch(path)).text();
+    expect(page).toContain("Emma Stone");
+    expect(page).toContain('value="17:30"');
+    const bad = await b.fetch(path, { method: "POST", form: { displayName: "", timeZone: "Nowhere/X", mon_start: "25:00" } });
+    expect(bad.status).toBe(422);
+    expect((await b.fetch(`/w/${w.ws}/members/${w.employee2.memberId}`)).status).toBe(404);
+    // Another member's profile cannot be changed by a team manager (403 from the service).
+    const tm = await browserAs(w.roles.team_manager.userId);
+    expect((await tm.fetch(path, { method: "POST", form: { displayName: "Hacked", timeZone: "UTC" } })).status).toBe(403);
+  });
+});

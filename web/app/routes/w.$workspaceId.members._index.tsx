@@ -3,7 +3,7 @@
  * owners/executives the invite form, pending invitations and role / status changes.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { assignableRoles } from "../../../worker/authz/permissions";
 import { can } from "../../../worker/authz/policy";
@@ -23,6 +23,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     const members = await listMembers(context.ctx, actor, { status, limit: 200 });
     const invitations = can(actor, "invitations", "read") ? await listInvitations(context.ctx, actor, "pending") : null;
     return {
+      workspaceId: actor.workspace.id,
       me: actor.member.id,
       members: members.items,
       invitations,
@@ -79,7 +80,7 @@ export default function Members() {
   const roleOptions = data.assignable.map((r) => ({ value: r, label: roleLabel(r) }));
 
   const columns = [
-    { key: "name", header: "Name", render: (m: MemberRow) => <Stack gap={1}><strong>{m.displayName}</strong><span className="muted">{m.email}</span></Stack> },
+    { key: "name", header: "Name", render: (m: MemberRow) => <Stack gap={1}><Link className="link strong" to={`/w/${data.workspaceId}/members/${m.id}`}>{m.displayName}</Link><span className="muted">{m.email}</span></Stack> },
     { key: "role", header: "Role", render: (m: MemberRow) => <RoleBadge role={m.role} /> },
     { key: "status", header: "Status", render: (m: MemberRow) => <Badge tone={m.status === "active" ? "success" : "neutral"}>{m.status === "active" ? "Active" : "Deactivated"}</Badge> },
     { key: "tz", header: "Time zone", render: (m: MemberRow) => <span className="muted">{m.timeZone}</span> },

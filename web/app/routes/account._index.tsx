@@ -1,0 +1,83 @@
+/** My profile: name and time zone (days in my reports follow it). Email is shown, not editable here. */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { nameField, timeZoneField } from "../../../worker/services/auth/fields";
+import { getProfile, updateProfile } from "../../../worker/services/auth/profile";
+import { Alert, Badge, Button, Card, Field, FormError, Inline, PageHeader, SelectField, SiteHeader, Stack, fieldError } from "../components/ui";
+import { AccountNav } from "../components/account/AccountNav";
+import { handleAction, readForm } from "../lib/forms.server";
+import { requireUser, toResponse } from "../lib/guards.server";
+
+export const meta: MetaFunction = () => [{ title: "Account · Worktrail" }];
+
+/** Every zone this runtime knows, computed on the server so the page renders the same list everywhere. */
+function timeZoneOptions(current: string) {
+  const all = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  const zones = new Set(["UTC", current, ...all]);
+  return [...zones].sort().map((z) => ({ value: z, label: z.replace(/_/g, " ") }));
+}
+
+export async function loader({ context, request }: LoaderFunctionArgs) {
+  const p = requireUser(context, request);
+  const profile = await getProfile(context.ctx, p).catch((e: unknown) => { throw toResponse(e); });
+  return {
+    user: { name: profile.name },
+    profile: { email: profile.email, name: profile.name, timeZone: profile.timeZone, emailVerified: profile.emailVerified, twoFactorEnabled: profile.twoFactorEnabled },
+    timeZones: timeZoneOptions(profile.timeZone),
+  };
+}
+
+const ProfileForm = z.object({ name: nameField, timeZone: timeZoneField });
+
+export async function action({ context, request }: ActionFunctionArgs) {
+  const p = requireUser(context, request);
+  return handleAction(async () => {
+    const input = await readForm(request, ProfileForm);
+    await updateProfile(context.ctx, p, input);
+    return { ok: "Profile saved." };
+  });
+}
+
+export default function AccountProfile() {
+  const { user, profile, timeZones } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const error = result && "error" in result ? result.error : undefined;
+  const ok = result && "ok" in result ? result.ok : undefined;
+  const busy = useNavigation().state === "submitting";
+  return (
+    <>
+      <SiteHeader user={user} />
+      <main id="main" className="site-content">
+        <PageHeader title="Your account" description="These settings are yours alone and apply in every workspace." actions={<AccountNav current="profile" />} />
+        <Card title="Profile">
+          <Form method="post">
+            <Stack>
+              {ok ? <Alert tone="success">{ok}</Alert> : null}
+              <FormError error={error} />
+              <div>
+                <p className="field-label">Email</p>
+                <p>
+                  <span className="mono">{profile.email}</span>{" "}
+                  {profile.emailVerified ? <Badge tone="success">Confirmed</Badge> : <Badge tone="warning">Not confirmed</Badge>}
+                </p>
+              </div>
+              <Field label="Name" name="name" required maxLength={100} autoComplete="name" defaultValue={profile.name} error={fieldError(error, "name")} />
+              <SelectField
+                label="Time zone"
+                name="timeZone"
+                options={timeZones}
+                defaultValue={profile.timeZone}
+                hint="Your days in reports and timesheets follow this time zone."
+                error={fieldError(error, "timeZone")}
+              />
+              <Inline end>
+                <Button type="submit" variant="primary" disabled={busy}>Save profile</Button>
+              </Inline>
+            </Stack>
+          </Form>
+        </Card>
+      </main>
+    </>
+  );
+}
