@@ -44,6 +44,7 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
     ]);
     return {
       user: { name: p.name },
+      email: p.email,
       required: new URL(request.url).searchParams.get("required") === "1",
       twoFactor: status,
       // The QR travels as an <img> data: URL: no inline SVG markup (and its styles) in our page.
@@ -110,7 +111,7 @@ const errorFor = (r: Result, intent: IntentName) => (r && "error" in r && r.inte
 const okFor = (r: Result, intent: IntentName) => (r && "ok" in r && r.intent === intent ? r.ok : undefined);
 
 export default function AccountSecurity() {
-  const { user, required, twoFactor, pending, sessions } = useLoaderData<typeof loader>();
+  const { user, email, required, twoFactor, pending, sessions } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const codes = result && "recoveryCodes" in result ? result.recoveryCodes : null;
@@ -130,6 +131,7 @@ export default function AccountSecurity() {
             <Form method="post">
               <Stack>
                 <input type="hidden" name="intent" value="password" />
+                <AccountName email={email} />
                 {okFor(result, "password") ? <Alert tone="success">{okFor(result, "password")}</Alert> : null}
                 <FormError error={errorFor(result, "password")} />
                 <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" required maxLength={1024} error={fieldError(errorFor(result, "password"), "currentPassword")} />
@@ -160,7 +162,7 @@ export default function AccountSecurity() {
               ) : null}
               {codes ? <RecoveryCodes codes={codes} /> : null}
               {twoFactor.enabled ? (
-                <EnabledTwoFactor result={result} busy={busy} codesLeft={twoFactor.recoveryCodesLeft} />
+                <EnabledTwoFactor email={email} result={result} busy={busy} codesLeft={twoFactor.recoveryCodesLeft} />
               ) : pending ? (
                 <PendingTwoFactor pending={pending} result={result} busy={busy} />
               ) : (
@@ -209,6 +211,11 @@ export default function AccountSecurity() {
   );
 }
 
+/** Lets password managers tell which account a password form belongs to (not read by the action). */
+function AccountName({ email }: { email: string }) {
+  return <input type="text" name="username" autoComplete="username" value={email} readOnly hidden aria-hidden="true" tabIndex={-1} />;
+}
+
 function RecoveryCodes({ codes }: { codes: string[] }) {
   return (
     <Alert tone="warning" title="Save your recovery codes now">
@@ -242,7 +249,7 @@ function PendingTwoFactor({ pending, result, busy }: { pending: { secret: string
   );
 }
 
-function EnabledTwoFactor({ result, busy, codesLeft }: { result: Result; busy: boolean; codesLeft: number }) {
+function EnabledTwoFactor({ email, result, busy, codesLeft }: { email: string; result: Result; busy: boolean; codesLeft: number }) {
   const recoveryError = errorFor(result, "recovery");
   const disableError = errorFor(result, "disable");
   return (
@@ -259,6 +266,7 @@ function EnabledTwoFactor({ result, busy, codesLeft }: { result: Result; busy: b
       <Form method="post">
         <Stack>
           <input type="hidden" name="intent" value="disable" />
+          <AccountName email={email} />
           <p className="strong">Turn off two-factor</p>
           <FormError error={disableError} />
           <Field label="Password" name="password" id="disable-password" type="password" autoComplete="current-password" required maxLength={1024} error={fieldError(disableError, "password")} />

@@ -23,13 +23,20 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 const URL_RE = /(https?:\/\/[^\s<>"]+)/g;
 
-/** The mail text with its URLs as links (only http(s), and only as href text: no HTML is injected). */
+/**
+ * The mail text line by line (long links wrap instead of overflowing), with its URLs as links:
+ * only http(s), rendered as text and href, so no markup from a mail reaches the page.
+ */
 function Linkified({ text }: { text: string }) {
-  const parts = text.split(URL_RE);
   return (
-    <pre className="mono">
-      {parts.map((part, i) => (i % 2 === 1 ? <a key={i} className="link" href={part}>{part}</a> : <Fragment key={i}>{part}</Fragment>))}
-    </pre>
+    <div className="mono small">
+      {text.split("\n").map((line, n) => (
+        <Fragment key={n}>
+          {line.split(URL_RE).map((part, i) => (i % 2 === 1 ? <a key={i} className="link" href={part}>{part}</a> : <Fragment key={i}>{part}</Fragment>))}
+          <br />
+        </Fragment>
+      ))}
+    </div>
   );
 }
 
