@@ -8,6 +8,8 @@ import { listSessions, revokeOwnSession } from "../services/sessions";
 import { changePassword } from "../services/auth/changePassword";
 import { nameField, passwordField, timeZoneField, totpCodeField } from "../services/auth/fields";
 import { getProfile, updateProfile } from "../services/auth/profile";
+import { deleteAccount } from "../services/auth/deleteAccount";
+import { clearSessionCookies } from "../http/cookies";
 import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes, setupTwoFactor } from "../services/auth/twoFactor";
 import { bearerSecurity, errorResponses, json, jsonBody, newRouter, requirePrincipal } from "./_shared";
 
@@ -127,4 +129,18 @@ accountRoutes.openapi(
     responses: { 200: json(RecoveryCodes), ...errorResponses },
   }),
   async (c) => c.json(await regenerateRecoveryCodes(c.get("ctx"), requirePrincipal(c), c.req.valid("json").code), 200),
+);
+
+accountRoutes.openapi(
+  createRoute({
+    method: "delete", path: "/me", tags, security,
+    summary: "Delete my account and my data (password, plus a code when two-factor is on). Workspaces where I am the only member are deleted; being the only owner of a shared workspace blocks it (409 sole_owner)",
+    request: { body: jsonBody(z.strictObject({ password: passwordField, code: codeOrRecovery.optional() })) },
+    responses: { 200: json(z.object({ deletedWorkspaces: z.array(z.string()) })), ...errorResponses },
+  }),
+  async (c) => {
+    const result = await deleteAccount(c.get("ctx"), requirePrincipal(c), c.req.valid("json"));
+    c.set("setCookies", clearSessionCookies());
+    return c.json(result, 200);
+  },
 );

@@ -86,11 +86,16 @@ export async function transferOwnership(ctx: ServiceContext, actor: Actor, input
 export async function deleteWorkspace(ctx: ServiceContext, actor: Actor, confirmName: string) {
   requireScope(actor, "workspace", "delete");
   if (confirmName !== actor.workspace.name) throw badRequest("confirmation_mismatch", "Type the workspace name exactly to confirm deletion.");
-  const stub = ctx.env.WORKSPACE.get(ctx.env.WORKSPACE.idFromName(actor.workspace.id)) as DurableObjectStub<import("../workspace/WorkspaceObject").WorkspaceObject>;
-  await stub.destroy();
+  await destroyWorkspaceStorage(ctx, actor.workspace.id);
   await ctx.db.delete(workspaces).where(eq(workspaces.id, actor.workspace.id));
   // The workspace's chain goes with it; the deletion itself is recorded in the global chain.
   await appendAudit(ctx, { chain: "global", actorUserId: actor.userId, action: "workspace.deleted", targetType: "workspace", targetId: actor.workspace.id, data: { name: actor.workspace.name } });
+}
+
+/** Empties the workspace's Durable Object (its tracking records); D1 rows go by cascade afterwards. */
+export async function destroyWorkspaceStorage(ctx: ServiceContext, workspaceId: string) {
+  const stub = ctx.env.WORKSPACE.get(ctx.env.WORKSPACE.idFromName(workspaceId)) as DurableObjectStub<import("../workspace/WorkspaceObject").WorkspaceObject>;
+  await stub.destroy();
 }
 
 export function assertNotLastOwner(ownerCount: number) {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { NameSchema, TimeZoneSchema } from "../../../worker/contract/common";
 import { createWorkspace, listMyWorkspaces } from "../../../worker/services/workspaces";
 import {
-  Badge, Button, Card, EmptyState, Field, FormError, Icon, Inline, PageHeader, RoleBadge, SelectField, SiteHeader, Stack, fieldError,
+  Alert, Badge, Button, Card, EmptyState, Field, FormError, Icon, Inline, PageHeader, RoleBadge, SelectField, SiteHeader, Stack, fieldError,
   type IconName,
 } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
@@ -29,14 +29,16 @@ function timeZoneOptions(): { value: string; label: string }[] {
   return [...PREFERRED_ZONES, ...rest].map((z) => ({ value: z, label: z.replace(/_/g, " ") }));
 }
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ context, request }: LoaderFunctionArgs) {
   const user = optionalUser(context);
-  if (!user) return { user: null, workspaces: [], timeZones: [] };
+  const deleted = new URL(request.url).searchParams.get("deleted") === "1";
+  if (!user) return { user: null, workspaces: [], timeZones: [], deleted };
   const workspaces = await listMyWorkspaces(context.ctx, user).catch((e: unknown) => { throw toResponse(e); });
   return {
     user: { name: user.name },
     workspaces: workspaces.map((w) => ({ id: w.id, name: w.name, role: w.role })),
     timeZones: timeZoneOptions(),
+    deleted: false,
   };
 }
 
@@ -60,7 +62,7 @@ export default function Home() {
   return (
     <>
       <SiteHeader user={data.user} />
-      {data.user ? <Workspaces workspaces={data.workspaces} timeZones={data.timeZones} /> : <Landing />}
+      {data.user ? <Workspaces workspaces={data.workspaces} timeZones={data.timeZones} /> : <Landing deleted={data.deleted} />}
     </>
   );
 }
@@ -130,9 +132,10 @@ const FEATURES = [
   { icon: "chart", title: "Live board and reports", text: "See who is working now, and report on time, activity and attendance in every member's own time zone." },
 ] as const satisfies readonly { icon: IconName; title: string; text: string }[];
 
-function Landing() {
+function Landing({ deleted }: { deleted: boolean }) {
   return (
     <main id="main" className="site-content">
+      {deleted ? <Alert tone="success" title="Account deleted">Your account and your data are gone. Thank you for using Worktrail.</Alert> : null}
       <section className="hero">
         <Badge tone="accent" className="hero-eyebrow">Time tracking for teams</Badge>
         <h1 className="hero-title">Know where the work time goes.</h1>

@@ -3,7 +3,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { nameField, timeZoneField } from "../../../worker/services/auth/fields";
+import { deleteAccount } from "../../../worker/services/auth/deleteAccount";
 import { getProfile, updateProfile } from "../../../worker/services/auth/profile";
+import { signedOutRedirect } from "../lib/auth.server";
 import { Alert, Badge, Button, Card, Field, FormError, Inline, PageHeader, SelectField, SiteHeader, Stack, fieldError } from "../components/ui";
 import { AccountNav } from "../components/account/AccountNav";
 import { handleAction, readForm } from "../lib/forms.server";
@@ -28,13 +30,20 @@ export async function loader({ context, request }: LoaderFunctionArgs) {
   };
 }
 
-const ProfileForm = z.object({ name: nameField, timeZone: timeZoneField });
+const AccountForm = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("profile"), name: nameField, timeZone: timeZoneField }),
+  z.object({ intent: z.literal("delete"), password: z.string().min(1, "Enter your password.").max(1024), code: z.string().trim().max(32).optional() }),
+]);
 
 export async function action({ context, request }: ActionFunctionArgs) {
   const p = requireUser(context, request);
   return handleAction(async () => {
-    const input = await readForm(request, ProfileForm);
-    await updateProfile(context.ctx, p, input);
+    const input = await readForm(request, AccountForm);
+    if (input.intent === "delete") {
+      await deleteAccount(context.ctx, p, { password: input.password, code: input.code || undefined });
+      throw signedOutRedirect("/?deleted=1");
+    }
+    await updateProfile(context.ctx, p, { name: input.name, timeZone: input.timeZone });
     return { ok: "Profile saved." };
   });
 }
@@ -52,9 +61,10 @@ export default function AccountProfile() {
         <PageHeader title="Your account" description="These settings are yours alone and apply in every workspace." actions={<AccountNav current="profile" />} />
         <Card title="Profile">
           <Form method="post">
+            <input type="hidden" name="intent" value="profile" />
             <Stack>
               {ok ? <Alert tone="success">{ok}</Alert> : null}
-              <FormError error={error} />
+              {error?.code !== "sole_owner" && !fieldError(error, "password") ? <FormError error={error} /> : null}
               <div>
                 <p className="field-label">Email</p>
                 <p>
@@ -73,6 +83,21 @@ export default function AccountProfile() {
               />
               <Inline end>
                 <Button type="submit" variant="primary" disabled={busy}>Save profile</Button>
+              </Inline>
+            </Stack>
+          </Form>
+        </Card>
+        <Card title="Delete account" description="Deletes your account, your sessions and your memberships. Workspaces where you are the only member are deleted with everything in them. If you are the only owner of a workspace others use, make someone else an owner first.">
+          <Form method="post">
+            <input type="hidden" name="intent" value="delete" />
+            <Stack>
+              {error?.code === "sole_owner" ? <FormError error={error} /> : null}
+              <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fieldError(error, "password")} />
+              {profile.twoFactorEnabled ? (
+                <Field label="Two-factor code or recovery code" name="code" autoComplete="one-time-code" required error={fieldError(error, "code")} />
+              ) : null}
+              <Inline end>
+                <Button type="submit" variant="danger" disabled={busy}>Delete my account</Button>
               </Inline>
             </Stack>
           </Form>
