@@ -87,3 +87,24 @@ describe("member profile page", () => {
     expect((await tm.fetch(path, { method: "POST", form: { displayName: "Hacked", timeZone: "UTC" } })).status).toBe(403);
   });
 });
+
+describe("member access controls on the profile page", () => {
+  it("an owner deactivates (the member's open session ends) and removes a member there; a team manager sees no such controls", async () => {
+    const w = await roleWorld();
+    const emp = await browserAs(w.roles.employee.userId);
+    expect((await emp.fetch(`/w/${w.ws}/members`)).status).toBe(200);
+    const path = `/w/${w.ws}/members/${w.roles.employee.memberId}`;
+    const tm = await browserAs(w.roles.team_manager.userId);
+    expect(await (await tm.fetch(path)).text()).not.toContain("Deactivate");
+    expect((await tm.fetch(path, { method: "POST", form: { intent: "deactivate" } })).status).toBe(403);
+    const owner = await browserAs(w.roles.owner.userId);
+    const off = await owner.fetch(path, { method: "POST", form: { intent: "deactivate" } });
+    expect(await off.text()).toContain("Member deactivated");
+    const after = await emp.fetch(`/w/${w.ws}/members`);
+    expect(after.status).toBe(302);
+    expect(after.headers.get("location")).toContain("/login");
+    const removed = await owner.fetch(path, { method: "POST", form: { intent: "remove" } });
+    expect(removed.status).toBe(302);
+    expect((await owner.fetch(path)).status).toBe(404);
+  });
+});

@@ -1,6 +1,6 @@
 /** The page an invitation link opens: shows what it is for, then accept (signed in with the invited email). */
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, redirect, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { AppError } from "../../../worker/http/problem";
 import { acceptInvitation, previewInvitation } from "../../../worker/services/invitations";
 import { Alert, AuthLayout, Button, FormError, Stack, roleLabel } from "../components/ui";

@@ -3,12 +3,12 @@
  * weekly work schedule that attendance will compare against. Editable by the member and by
  * owners/executives; visible to whoever may see the member.
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can, scopeOf } from "../../../worker/authz/policy";
 import { NameSchema, TimeZoneSchema } from "../../../worker/contract/common";
-import { getMember, updateMember } from "../../../worker/services/members";
+import { getMember, removeMember, setMemberActive, updateMember } from "../../../worker/services/members";
 import { Alert, Button, Card, Field, FormError, PageHeader, RoleBadge, SelectField, Stack, fieldError } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
@@ -24,7 +24,8 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     const self = member.id === actor.member.id;
     // Same rule as updateMember: yourself, or owners/executives (only owners edit owners).
     const canEdit = self || (scopeOf(actor, "profile", "update") === "all" && (member.role !== "owner" || can(actor, "owners", "manage")));
-    return { member, canEdit, self, workspaceId: actor.workspace.id };
+    const canManage = !self && can(actor, "members", "update") && (member.role !== "owner" || can(actor, "owners", "manage"));
+    return { member, canEdit, canManage, self, workspaceId: actor.workspace.id };
   } catch (e) {
     throw toResponse(e);
   }
@@ -37,9 +38,21 @@ const ProfileForm = z.object({
   ...Object.fromEntries(DAYS.flatMap(([d]) => [[`${d}_start`, HHMM.optional()], [`${d}_end`, HHMM.optional()]])),
 });
 
+const AccessForm = z.object({ intent: z.enum(["deactivate", "reactivate", "remove"]) });
+
 export async function action({ context, request, params }: ActionFunctionArgs) {
   const actor = await requireActor(context, request, params.workspaceId);
+  const memberId = params.memberId ?? "";
   return handleAction(async () => {
+    if ((await request.clone().formData()).has("intent")) {
+      const { intent } = await readForm(request, AccessForm);
+      if (intent === "remove") {
+        await removeMember(context.ctx, actor, memberId);
+        throw redirect(`/w/${actor.workspace.id}/members`);
+      }
+      await setMemberActive(context.ctx, actor, memberId, intent === "reactivate");
+      return { ok: intent === "reactivate" ? "Member reactivated." : "Member deactivated. Their access to this workspace ended now." };
+    }
     const form: Record<string, unknown> = await readForm(request, ProfileForm);
     const schedule: Record<string, [string, string][]> = {};
     for (const [d] of DAYS) {
@@ -47,7 +60,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       const end = form[`${d}_end`];
       if (typeof start === "string" && typeof end === "string" && start && end) schedule[d] = [[start, end]];
     }
-    await updateMember(context.ctx, actor, params.memberId ?? "", {
+    await updateMember(context.ctx, actor, memberId, {
       displayName: String(form.displayName), timeZone: String(form.timeZone), weeklySchedule: Object.keys(schedule).length ? schedule : null,
     });
     return { ok: "Profile saved." };
@@ -59,7 +72,7 @@ const zones = (() => {
 })();
 
 export default function MemberProfile() {
-  const { member, canEdit, self, workspaceId } = useLoaderData<typeof loader>();
+  const { member, canEdit, canManage, self, workspaceId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const error = result && "error" in result ? result.error : undefined;
   const schedule = (member.weeklySchedule ?? {}) as Record<string, [string, string][] | undefined>;
@@ -94,6 +107,16 @@ export default function MemberProfile() {
           </fieldset>
         </Form>
       </Card>
+      {canManage && (
+        <Card title="Access" description="Deactivating ends this member's access to the workspace and signs out their devices at once; you can reactivate them later. Removing deletes the membership and their team and project assignments.">
+          <Form method="post" className="inline-form">
+            {member.status === "active"
+              ? <Button variant="secondary" name="intent" value="deactivate" type="submit">Deactivate</Button>
+              : <Button variant="secondary" name="intent" value="reactivate" type="submit">Reactivate</Button>}
+            <Button variant="danger" name="intent" value="remove" type="submit">Remove from workspace</Button>
+          </Form>
+        </Card>
+      )}
     </Stack>
   );
 }

@@ -9,7 +9,7 @@ import { assignableRoles } from "../../../worker/authz/permissions";
 import { can } from "../../../worker/authz/policy";
 import { EmailSchema, RoleSchema } from "../../../worker/contract/common";
 import { createInvitation, listInvitations, resendInvitation, revokeInvitation } from "../../../worker/services/invitations";
-import { listMembers, removeMember, setMemberActive, updateMember } from "../../../worker/services/members";
+import { listMembers, updateMember } from "../../../worker/services/members";
 import { Alert, Badge, Button, Card, DataTable, FormError, Field, PageHeader, RoleBadge, SelectField, Stack, fieldError, roleLabel } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
@@ -42,9 +42,6 @@ const Intent = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("resend"), id: z.string().max(64) }),
   z.object({ intent: z.literal("revoke"), id: z.string().max(64) }),
   z.object({ intent: z.literal("role"), id: z.string().max(64), role: RoleSchema }),
-  z.object({ intent: z.literal("deactivate"), id: z.string().max(64) }),
-  z.object({ intent: z.literal("reactivate"), id: z.string().max(64) }),
-  z.object({ intent: z.literal("remove"), id: z.string().max(64) }),
 ]);
 
 export async function action({ context, request, params }: ActionFunctionArgs) {
@@ -60,9 +57,6 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
       case "resend": await resendInvitation(ctx, actor, input.id); return { ok: "Invitation sent again with a new link." };
       case "revoke": await revokeInvitation(ctx, actor, input.id); return { ok: "Invitation revoked." };
       case "role": await updateMember(ctx, actor, input.id, { role: input.role }); return { ok: "Role updated." };
-      case "deactivate": await setMemberActive(ctx, actor, input.id, false); return { ok: "Member deactivated. Their access ended now." };
-      case "reactivate": await setMemberActive(ctx, actor, input.id, true); return { ok: "Member reactivated." };
-      case "remove": await removeMember(ctx, actor, input.id); return { ok: "Member removed from the workspace." };
     }
   });
 }
@@ -86,6 +80,7 @@ export default function Members() {
     { key: "tz", header: "Time zone", render: (m: MemberRow) => <span className="muted">{m.timeZone}</span> },
     ...(data.canManage ? [{
       key: "actions", header: <span className="sr-only">Actions</span>, className: "actions",
+      // Deactivate and remove live on the member's page, where the consequences can be explained.
       render: (m: MemberRow) => m.id === data.me ? <span className="muted">You</span> : (
         <>
           {(m.role !== "owner" || data.assignable.includes("owner")) && (
@@ -96,16 +91,9 @@ export default function Members() {
               <select id={`role-${m.id}`} name="role" defaultValue={m.role} className="select">
                 {roleOptions.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
               </select>
-              <Button size="sm" variant="secondary" type="submit">Change</Button>
+              <Button size="sm" variant="secondary" type="submit">Save</Button>
             </Form>
           )}
-          <Form method="post" className="inline-form">
-            <input type="hidden" name="id" value={m.id} />
-            {m.status === "active"
-              ? <Button size="sm" variant="ghost" name="intent" value="deactivate" type="submit">Deactivate</Button>
-              : <Button size="sm" variant="ghost" name="intent" value="reactivate" type="submit">Reactivate</Button>}
-            <Button size="sm" variant="danger" name="intent" value="remove" type="submit">Remove</Button>
-          </Form>
         </>
       ),
     }] : []),

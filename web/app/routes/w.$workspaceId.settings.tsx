@@ -2,8 +2,8 @@
  * Workspace settings: name and time zone (owners, executives), the owner-only privacy and security
  * toggles, ownership transfer and deletion. Each form posts an `intent`; services enforce the rules.
  */
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
-import { Form, redirect, useActionData, useLoaderData } from "@remix-run/react";
+import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { can } from "../../../worker/authz/policy";
 import { NameSchema, TimeZoneSchema } from "../../../worker/contract/common";
