@@ -102,7 +102,7 @@ export default function MemberProfile() {
                   ))}
                 </div>
               </fieldset>
-              {canEdit && <div><Button type="submit">Save profile</Button></div>}
+              {canEdit && <div><Button type="submit" variant="primary">Save profile</Button></div>}
             </Stack>
           </fieldset>
         </Form>

@@ -115,7 +115,7 @@ export default function Members() {
             <input type="hidden" name="intent" value="invite" />
             <Field label="Email" name="email" type="email" autoComplete="off" required error={fieldError(error, "email")} />
             <SelectField label="Role" name="role" options={roleOptions} defaultValue="employee" error={fieldError(error, "role")} />
-            <Button type="submit" disabled={nav.state === "submitting"}>Send invitation</Button>
+            <Button type="submit" variant="primary" disabled={nav.state === "submitting"}>Send invitation</Button>
           </Form>
         </Card>
       )}

@@ -87,7 +87,7 @@ export default function Settings() {
               <Field label="Workspace name" name="name" defaultValue={ws.name} required maxLength={120} error={fieldError(error, "name")} />
               <SelectField label="Time zone" name="timeZone" defaultValue={ws.timeZone} options={zones.map((z) => ({ value: z, label: z }))}
                 hint="Used for workspace-wide defaults; each member's days follow their own time zone." error={fieldError(error, "timeZone")} />
-              <div><Button type="submit">Save</Button></div>
+              <div><Button type="submit" variant="primary">Save</Button></div>
             </Stack>
           </Form>
         </Card>
@@ -102,7 +102,7 @@ export default function Settings() {
               <CheckboxField label="Managers may see screenshots" name="managersSeeScreenshots" defaultChecked={ws.managersSeeScreenshots}
                 hint="Executive, team and project managers; off means only owners and the member themselves." />
               <CheckboxField label="Managers may see apps and websites" name="managersSeeApps" defaultChecked={ws.managersSeeApps} />
-              <div><Button type="submit">Save</Button></div>
+              <div><Button type="submit" variant="primary">Save</Button></div>
             </Stack>
           </Form>
         </Card>
