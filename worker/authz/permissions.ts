@@ -32,32 +32,25 @@ const trackingFor = (scope: Scope): Permission[] => [
   `time:read:${scope}`, `activity:read:${scope}`, `apps:read:${scope}`, `screenshots:read:${scope}`,
 ];
 
+/** Owners and executive managers run the workspace alike, except billing, owners and privacy toggles. */
+const administration: Permission[] = [
+  "workspace:update:all", "settings:read:all", "settings:update:all",
+  "members:read:all", "members:update:all", "members:delete:all",
+  "invitations:read:all", "invitations:create:all", "invitations:update:all", "invitations:delete:all",
+  "teams:read:all", "teams:create:all", "teams:update:all", "teams:delete:all",
+  "clients:read:all", "clients:create:all", "clients:update:all", "clients:delete:all",
+  "projects:read:all", "projects:create:all", "projects:update:all", "projects:delete:all",
+  "project_members:update:all", "tasks:read:all", "tasks:create:all", "tasks:update:all", "tasks:delete:all",
+  "audit:read:all", "profile:update:all",
+  ...trackingFor("all"), "time:create:own", "time:update:all", "approvals:manage:all",
+];
+
 export const PERMISSIONS: Record<Role, readonly Permission[]> = {
   owner: [
-    ...everyone,
-    "workspace:update:all", "workspace:delete:all", "billing:manage:all", "owners:manage:all",
-    "settings:read:all", "settings:update:all", "privacy_toggles:update:all",
-    "members:read:all", "members:update:all", "members:delete:all",
-    "invitations:read:all", "invitations:create:all", "invitations:update:all", "invitations:delete:all",
-    "teams:read:all", "teams:create:all", "teams:update:all", "teams:delete:all",
-    "clients:read:all", "clients:create:all", "clients:update:all", "clients:delete:all",
-    "projects:read:all", "projects:create:all", "projects:update:all", "projects:delete:all",
-    "project_members:update:all", "tasks:read:all", "tasks:create:all", "tasks:update:all", "tasks:delete:all",
-    "audit:read:all", "profile:update:all",
-    ...trackingFor("all"), "time:create:own", "time:update:all", "approvals:manage:all",
+    ...everyone, ...administration,
+    "workspace:delete:all", "billing:manage:all", "owners:manage:all", "privacy_toggles:update:all",
   ],
-  executive: [
-    ...everyone,
-    "workspace:update:all", "settings:read:all", "settings:update:all",
-    "members:read:all", "members:update:all", "members:delete:all",
-    "invitations:read:all", "invitations:create:all", "invitations:update:all", "invitations:delete:all",
-    "teams:read:all", "teams:create:all", "teams:update:all", "teams:delete:all",
-    "clients:read:all", "clients:create:all", "clients:update:all", "clients:delete:all",
-    "projects:read:all", "projects:create:all", "projects:update:all", "projects:delete:all",
-    "project_members:update:all", "tasks:read:all", "tasks:create:all", "tasks:update:all", "tasks:delete:all",
-    "audit:read:all", "profile:update:all",
-    ...trackingFor("all"), "time:create:own", "time:update:all", "approvals:manage:all",
-  ],
+  executive: [...everyone, ...administration],
   team_manager: [
     ...everyone,
     "members:read:team", "teams:read:team",

@@ -10,6 +10,7 @@ import { Alert, Badge, Button, Card, Field, FormError, Inline, PageHeader, Selec
 import { AccountNav } from "../components/account/AccountNav";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireUser, toResponse } from "../lib/guards.server";
+import { actionError, actionOk } from "../lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Account · Worktrail" }];
 
@@ -51,8 +52,8 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function AccountProfile() {
   const { user, profile, timeZones } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
-  const ok = result && "ok" in result ? result.ok : undefined;
+  const error = actionError(result);
+  const ok = actionOk(result);
   const busy = useNavigation().state === "submitting";
   return (
     <>

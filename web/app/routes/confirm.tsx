@@ -10,6 +10,7 @@ import { confirmEmail, resendConfirmation } from "../../../worker/services/auth/
 import { emailField } from "../../../worker/services/auth/fields";
 import { Alert, AuthLayout, Button, Field, FormError, Stack, fieldError } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
+import { actionError } from "../lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Confirm your email · Worktrail" }];
 
@@ -38,7 +39,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function Confirm() {
   const { status, email } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
+  const error = actionError(result);
   const resent = result && "resent" in result ? result.resent : undefined;
   const busy = useNavigation().state === "submitting";
 

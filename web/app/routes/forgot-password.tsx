@@ -6,6 +6,7 @@ import { emailField } from "../../../worker/services/auth/fields";
 import { forgotPassword } from "../../../worker/services/auth/passwordReset";
 import { Alert, AuthLayout, Button, Field, FormError, Stack, fieldError } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
+import { actionError } from "../lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Reset your password · Worktrail" }];
 
@@ -21,7 +22,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 
 export default function ForgotPassword() {
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
+  const error = actionError(result);
   const sent = result && "sent" in result ? result.sent : undefined;
   const busy = useNavigation().state === "submitting";
   return (

@@ -6,6 +6,7 @@ import { acceptInvitation, previewInvitation } from "../../../worker/services/in
 import { Alert, AuthLayout, Button, FormError, Stack, roleLabel } from "../components/ui";
 import { handleAction } from "../lib/forms.server";
 import { requireUser } from "../lib/guards.server";
+import { actionError } from "../lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Invitation · Worktrail" }];
 
@@ -32,7 +33,7 @@ export async function action({ context, request, params }: ActionFunctionArgs) {
 export default function Invite() {
   const { path, invite, signedInAs, matches } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
+  const error = actionError(result);
   if (!invite) {
     return (
       <AuthLayout title="Invitation not found">

@@ -12,6 +12,7 @@ import { loginWithPassword } from "../../../worker/services/auth/login";
 import { Alert, AuthLayout, Button, Field, FormError, Stack, fieldError } from "../components/ui";
 import { safeNext, signedInRedirect, twoFactorRedirect } from "../lib/auth.server";
 import { handleAction, readForm } from "../lib/forms.server";
+import { actionError } from "../lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Sign in · Worktrail" }];
 
@@ -36,7 +37,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function Login() {
   const { next, expired, reset } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
+  const error = actionError(result);
   const busy = useNavigation().state === "submitting";
   const withNext = next === "/" ? "" : `?next=${encodeURIComponent(next)}`;
   return (

@@ -14,6 +14,7 @@ import { splitCode } from "../../../worker/services/auth/secondFactor";
 import { AuthLayout, Button, Field, FormError, Stack, fieldError } from "../components/ui";
 import { readChallenge, restartLogin, safeNext, signedInRedirect } from "../lib/auth.server";
 import { handleAction, readForm } from "../lib/forms.server";
+import { actionError } from "../lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Two-factor sign-in · Worktrail" }];
 
@@ -44,7 +45,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function LoginTwoFactor() {
   const { next } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
+  const error = actionError(result);
   const busy = useNavigation().state === "submitting";
   return (
     <AuthLayout

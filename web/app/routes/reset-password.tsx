@@ -12,6 +12,7 @@ import { resetPassword } from "../../../worker/services/auth/passwordReset";
 import { Alert, AuthLayout, Button, Field, FormError, Stack, fieldError } from "../components/ui";
 import { signedOutRedirect } from "../lib/auth.server";
 import { handleAction, readForm } from "../lib/forms.server";
+import { actionError } from "../lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Choose a new password · Worktrail" }];
 
@@ -36,7 +37,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function ResetPassword() {
   const { token } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
+  const error = actionError(result);
   const busy = useNavigation().state === "submitting";
   if (!token) {
     return (

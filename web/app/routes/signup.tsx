@@ -14,6 +14,7 @@ import { signUp } from "../../../worker/services/auth/signup";
 import { Alert, AuthLayout, Button, Field, FormError, Stack, fieldError } from "../components/ui";
 import { safeNext } from "../lib/auth.server";
 import { handleAction, readForm } from "../lib/forms.server";
+import { actionError } from "../lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Create your account · Worktrail" }];
 
@@ -43,7 +44,7 @@ export async function action({ context, request }: ActionFunctionArgs) {
 export default function SignUp() {
   const { next, email } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
+  const error = actionError(result);
   const sent = result && "sent" in result ? result : undefined;
   const busy = useNavigation().state === "submitting";
   const [timeZone, setTimeZone] = useState("");

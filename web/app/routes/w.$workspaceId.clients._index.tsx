@@ -12,6 +12,7 @@ import { createClient, listClients, updateClient } from "../../../worker/service
 import { Alert, Badge, Button, Card, DataTable, Field, FormError, PageHeader, Stack, fieldError } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
+import { actionError, actionOk } from "../lib/forms";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/ui";
 
@@ -68,8 +69,8 @@ export default function Clients() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [search] = useSearchParams();
-  const error = result && "error" in result ? result.error : undefined;
-  const ok = result && "ok" in result ? result.ok : undefined;
+  const error = actionError(result);
+  const ok = actionOk(result);
   const nextPage = new URLSearchParams(search);
   if (data.nextCursor) nextPage.set("cursor", data.nextCursor);
 

@@ -12,6 +12,7 @@ import { getMember, removeMember, setMemberActive, updateMember } from "../../..
 import { Alert, Button, Card, Field, FormError, PageHeader, RoleBadge, SelectField, Stack, fieldError } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
+import { actionError } from "../lib/forms";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.member.displayName ?? "Member"} · Worktrail` }];
 
@@ -74,7 +75,7 @@ const zones = (() => {
 export default function MemberProfile() {
   const { member, canEdit, canManage, self, workspaceId } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
+  const error = actionError(result);
   const schedule = (member.weeklySchedule ?? {}) as Record<string, [string, string][] | undefined>;
   return (
     <Stack gap={4}>

@@ -13,6 +13,7 @@ import { listMembers, updateMember } from "../../../worker/services/members";
 import { Alert, Badge, Button, Card, DataTable, FormError, Field, PageHeader, RoleBadge, SelectField, Stack, fieldError, roleLabel } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
+import { actionError, actionOk } from "../lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Members · Worktrail" }];
 
@@ -69,8 +70,8 @@ export default function Members() {
   const result = useActionData<typeof action>();
   const nav = useNavigation();
   const [search] = useSearchParams();
-  const error = result && "error" in result ? result.error : undefined;
-  const ok = result && "ok" in result ? result.ok : undefined;
+  const error = actionError(result);
+  const ok = actionOk(result);
   const roleOptions = data.assignable.map((r) => ({ value: r, label: roleLabel(r) }));
 
   const columns = [

@@ -23,6 +23,7 @@ import {
 } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
+import { actionError, actionOk } from "../lib/forms";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/ui";
 
@@ -138,8 +139,8 @@ export default function ProjectPage() {
   const { project } = data;
   const result = useActionData<typeof action>();
   const [search] = useSearchParams();
-  const error = result && "error" in result ? result.error : undefined;
-  const ok = result && "ok" in result ? result.ok : undefined;
+  const error = actionError(result);
+  const ok = actionOk(result);
   const nextTasks = new URLSearchParams(search);
   if (data.nextTasks) nextTasks.set("tasks", data.nextTasks);
 

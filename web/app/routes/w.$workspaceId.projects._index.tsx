@@ -14,6 +14,7 @@ import { createProject, listProjects } from "../../../worker/services/projects";
 import { Alert, Badge, Button, Card, CheckboxField, DataTable, Field, FormError, Inline, PageHeader, SelectField, Stack, fieldError } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
+import { actionError } from "../lib/forms";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/ui";
 
@@ -68,7 +69,7 @@ export default function Projects() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const [search] = useSearchParams();
-  const error = result && "error" in result ? result.error : undefined;
+  const error = actionError(result);
   const created = result && "ok" in result ? result : undefined;
   const nextPage = new URLSearchParams(search);
   if (data.nextCursor) nextPage.set("cursor", data.nextCursor);

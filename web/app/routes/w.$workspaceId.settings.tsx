@@ -12,6 +12,7 @@ import { deleteWorkspace, getWorkspace, transferOwnership, updateWorkspace } fro
 import { Alert, Button, Card, CheckboxField, Field, FormError, PageHeader, SelectField, Stack, fieldError, roleLabel } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
+import { actionError, actionOk } from "../lib/forms";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Worktrail" }];
 
@@ -72,8 +73,8 @@ const zones = (() => {
 export default function Settings() {
   const { ws, canEdit, canToggle, isOwner, canDelete, candidates } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
-  const ok = result && "ok" in result ? result.ok : undefined;
+  const error = actionError(result);
+  const ok = actionOk(result);
   return (
     <Stack gap={6}>
       <PageHeader title="Settings" description="How this workspace works, and what managers may see." />

@@ -15,6 +15,7 @@ import {
 } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
+import { actionError, actionOk } from "../lib/forms";
 
 export { RouteErrorBoundary as ErrorBoundary } from "../components/ui";
 
@@ -85,8 +86,8 @@ type MemberRow = ReturnType<typeof useLoaderData<typeof loader>>["team"]["member
 export default function TeamPage() {
   const { base, team, canEdit, canArchive, candidates } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
-  const error = result && "error" in result ? result.error : undefined;
-  const ok = result && "ok" in result ? result.ok : undefined;
+  const error = actionError(result);
+  const ok = actionOk(result);
 
   return (
     <Stack gap={6}>
