@@ -137,7 +137,11 @@ export const teams = sqliteTable("teams", {
   name: text("name").notNull(),
   createdAt: integer("created_at").notNull().default(now),
   archivedAt: integer("archived_at"),
-}, (t) => [index("teams_ws_idx").on(t.workspaceId)]);
+}, (t) => [
+  index("teams_ws_idx").on(t.workspaceId),
+  // Names are unique ignoring (ASCII) case per workspace, archived rows included (structureRules.ts).
+  uniqueIndex("teams_ws_name_uq").on(t.workspaceId, sql`lower(${t.name})`),
+]);
 
 export const teamMembers = sqliteTable("team_members", {
   teamId: text("team_id").notNull().references(() => teams.id, { onDelete: "cascade" }),
@@ -151,7 +155,10 @@ export const clients = sqliteTable("clients", {
   name: text("name").notNull(),
   createdAt: integer("created_at").notNull().default(now),
   archivedAt: integer("archived_at"),
-}, (t) => [index("clients_ws_idx").on(t.workspaceId)]);
+}, (t) => [
+  index("clients_ws_idx").on(t.workspaceId),
+  uniqueIndex("clients_ws_name_uq").on(t.workspaceId, sql`lower(${t.name})`),
+]);
 
 export const projects = sqliteTable("projects", {
   id: text("id").primaryKey(),
@@ -162,7 +169,10 @@ export const projects = sqliteTable("projects", {
   billable: integer("billable", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at").notNull().default(now),
   archivedAt: integer("archived_at"),
-}, (t) => [index("projects_ws_idx").on(t.workspaceId)]);
+}, (t) => [
+  index("projects_ws_idx").on(t.workspaceId),
+  uniqueIndex("projects_ws_name_uq").on(t.workspaceId, sql`lower(${t.name})`),
+]);
 
 export const PROJECT_ROLES = ["member", "manager", "viewer"] as const;
 export type ProjectRole = (typeof PROJECT_ROLES)[number];
@@ -181,7 +191,12 @@ export const tasks = sqliteTable("tasks", {
   status: text("status", { enum: ["open", "done"] }).notNull().default("open"),
   createdAt: integer("created_at").notNull().default(now),
   archivedAt: integer("archived_at"),
-}, (t) => [index("tasks_project_idx").on(t.projectId), index("tasks_ws_idx").on(t.workspaceId)]);
+}, (t) => [
+  index("tasks_project_idx").on(t.projectId),
+  index("tasks_ws_idx").on(t.workspaceId),
+  // Task names are unique per project, not per workspace.
+  uniqueIndex("tasks_project_name_uq").on(t.projectId, sql`lower(${t.name})`),
+]);
 
 /** Desktop agents. Created by the tracking issue; revoked at once when a member is deactivated. */
 export const devices = sqliteTable("devices", {

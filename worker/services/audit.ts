@@ -7,6 +7,7 @@ import { and, desc, eq, gte, lte, lt, type SQL } from "drizzle-orm";
 import { sha256Hex } from "../crypto/encoding";
 import { auditLog, members } from "../db/schema";
 import { newId } from "../db/ids";
+import { isUniqueViolation } from "../db/errors";
 import type { Actor } from "../authz/actor";
 import { requireScope } from "../authz/policy";
 import type { ServiceContext } from "./context";
@@ -54,13 +55,6 @@ export async function appendAudit(ctx: ServiceContext, ev: AuditEvent): Promise<
 }
 
 /** The same event in several chains (e.g. a sign-in is audited in each of the user's workspaces). */
-function isUniqueViolation(e: unknown): boolean {
-  for (let cur: unknown = e; cur; cur = (cur as { cause?: unknown }).cause) {
-    if (String(cur).includes("UNIQUE constraint failed")) return true;
-  }
-  return false;
-}
-
 export async function appendAuditToChains(ctx: ServiceContext, chains: string[], ev: Omit<AuditEvent, "chain">) {
   for (const chain of chains.length ? chains : [GLOBAL_CHAIN]) await appendAudit(ctx, { ...ev, chain });
 }

@@ -3,7 +3,7 @@
  * everyone else reads the clients of projects they are assigned to (authz/scope.ts clientsWhere).
  * Clients are archived, never deleted: reports of past time still name them (ADR 0005).
  */
-import { and, eq, isNull, not } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Actor } from "../authz/actor";
 import { requireScope } from "../authz/policy";
 import { clientsWhere } from "../authz/scope";
@@ -13,7 +13,7 @@ import { badRequest, notFound } from "../http/problem";
 import { appendAudit } from "./audit";
 import type { ServiceContext } from "./context";
 import { afterNameCursor, byName, pageSize, sortKey, toNamePage, type PageQuery } from "./pagination";
-import { archiveAction, archivedAtAfter, nameTaken, twinNameExists } from "./structureRules";
+import { archiveAction, archivedAtAfter, withUniqueName } from "./structureRules";
 
 const clientColumns = { id: clients.id, name: clients.name, createdAt: clients.createdAt, archivedAt: clients.archivedAt };
 export type Client = { id: string; name: string; createdAt: number; archivedAt: number | null };
@@ -39,11 +39,7 @@ export async function createClient(ctx: ServiceContext, actor: Actor, input: { n
   requireScope(actor, "clients", "create");
   const id = newId();
   const ws = actor.workspace.id;
-  const [, twin] = await ctx.db.batch([
-    ctx.db.insert(clients).values({ id, workspaceId: ws, name: input.name, createdAt: ctx.now() }),
-    ctx.db.delete(clients).where(and(eq(clients.id, id), twinNameExists(clients, "workspace_id", ws, input.name, id))).returning({ id: clients.id }),
-  ]);
-  if (twin.length) throw nameTaken("client");
+  await withUniqueName("client", ctx.db.insert(clients).values({ id, workspaceId: ws, name: input.name, createdAt: ctx.now() }));
   await appendAudit(ctx, { chain: ws, actorUserId: actor.userId, action: "client.created", targetType: "client", targetId: id, data: { name: input.name } });
   return getClient(ctx, actor, id);
 }
@@ -64,10 +60,9 @@ export async function updateClient(ctx: ServiceContext, actor: Actor, clientId: 
   if (input.archived !== undefined) changes.archivedAt = archivedAtAfter(client.archivedAt, input.archived, ctx.now());
   if (!Object.keys(changes).length) return client;
   const ws = actor.workspace.id;
-  const updated = await ctx.db.update(clients).set(changes)
-    .where(and(eq(clients.id, client.id), eq(clients.workspaceId, ws), changes.name ? not(twinNameExists(clients, "workspace_id", ws, changes.name, client.id)) : undefined))
-    .returning({ id: clients.id });
-  if (!updated.length) throw nameTaken("client");
+  const updated = await withUniqueName("client", ctx.db.update(clients).set(changes)
+    .where(and(eq(clients.id, client.id), eq(clients.workspaceId, ws))).returning({ id: clients.id }));
+  if (!updated.length) throw notFound("client"); // gone since we read it (its workspace was deleted)
   const audit = (action: string, data?: Record<string, unknown>) =>
     appendAudit(ctx, { chain: ws, actorUserId: actor.userId, action, targetType: "client", targetId: client.id, data });
   if (changes.name) await audit("client.renamed", { from: client.name, to: changes.name });

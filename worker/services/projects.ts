@@ -5,7 +5,7 @@
  * executives: which client a project is for, whether it is billable, and archiving it
  * (docs/decisions/0005-archive-not-delete.md). Everyone else reads the projects they are assigned to.
  */
-import { and, eq, isNull, not, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Actor } from "../authz/actor";
 import type { Scope } from "../authz/permissions";
 import { requireScope } from "../authz/policy";
@@ -16,7 +16,7 @@ import { badRequest, conflict, forbidden, notFound } from "../http/problem";
 import { appendAudit } from "./audit";
 import type { ServiceContext } from "./context";
 import { afterNameCursor, byName, pageSize, sortKey, toNamePage, type PageQuery } from "./pagination";
-import { archiveAction, archivedAtAfter, nameTaken, notFoundField, twinNameExists } from "./structureRules";
+import { archiveAction, archivedAtAfter, notFoundField, withUniqueName } from "./structureRules";
 
 export interface Project {
   id: string;
@@ -102,11 +102,8 @@ export async function createProject(ctx: ServiceContext, actor: Actor, input: Cr
   const clientId = input.clientId ? await usableClient(ctx, actor, input.clientId) : null;
   const id = newId();
   const ws = actor.workspace.id;
-  const [, twin] = await ctx.db.batch([
-    ctx.db.insert(projects).values({ id, workspaceId: ws, clientId, name: input.name, color: input.color, billable: input.billable, createdAt: ctx.now() }),
-    ctx.db.delete(projects).where(and(eq(projects.id, id), twinNameExists(projects, "workspace_id", ws, input.name, id))).returning({ id: projects.id }),
-  ]);
-  if (twin.length) throw nameTaken("project");
+  await withUniqueName("project", ctx.db.insert(projects)
+    .values({ id, workspaceId: ws, clientId, name: input.name, color: input.color, billable: input.billable, createdAt: ctx.now() }));
   await appendAudit(ctx, { chain: ws, actorUserId: actor.userId, action: "project.created", targetType: "project", targetId: id, data: { name: input.name, clientId } });
   return getProject(ctx, actor, id);
 }
@@ -146,10 +143,9 @@ export async function updateProject(ctx: ServiceContext, actor: Actor, projectId
   if (!Object.keys(changes).length) return project;
 
   const ws = actor.workspace.id;
-  const updated = await ctx.db.update(projects).set(changes)
-    .where(and(eq(projects.id, project.id), eq(projects.workspaceId, ws), changes.name ? not(twinNameExists(projects, "workspace_id", ws, changes.name, project.id)) : undefined))
-    .returning({ id: projects.id });
-  if (!updated.length) throw nameTaken("project");
+  const updated = await withUniqueName("project", ctx.db.update(projects).set(changes)
+    .where(and(eq(projects.id, project.id), eq(projects.workspaceId, ws))).returning({ id: projects.id }));
+  if (!updated.length) throw notFound("project"); // gone since we read it (its workspace was deleted)
 
   const audit = (action: string, data?: Record<string, unknown>) =>
     appendAudit(ctx, { chain: ws, actorUserId: actor.userId, action, targetType: "project", targetId: project.id, data });

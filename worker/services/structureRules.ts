@@ -4,34 +4,37 @@
  *
  * Names are unique ignoring case (ASCII letters, as SQLite's lower() folds them) within their
  * container (the workspace; the project for tasks), archived rows included so unarchiving can never
- * produce a twin. The schema has no unique index for this, so writes guard themselves in SQL instead
- * of check-then-write: an UPDATE carries a "no twin exists" condition, and an INSERT is followed in
- * the same D1 batch (one transaction) by deleting the new row again if a twin exists. Of two
- * concurrent creators only one can win.
+ * produce a twin. A unique index on (container, lower(name)) enforces this (db/schema.ts), so writes
+ * simply insert or update and turn the index's refusal into `name_taken` (withUniqueName): no
+ * check-then-write, and of two concurrent creators only one can win.
  */
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Actor } from "../authz/actor";
 import { membersWhere } from "../authz/scope";
-import { clients, members, projects, tasks, teams, type Role } from "../db/schema";
+import { members, type Role } from "../db/schema";
+import { isUniqueViolation } from "../db/errors";
 import { UUID_RE } from "../db/ids";
 import { AppError, conflict } from "../http/problem";
 import type { ServiceContext } from "./context";
-
-export type NamedTable = typeof teams | typeof clients | typeof projects | typeof tasks;
-
-/**
- * True when another row of `table` in the same container has `name` (ignoring case). The alias
- * `twin` keeps the subquery's columns apart from the outer UPDATE/DELETE on the same table.
- */
-export function twinNameExists(table: NamedTable, container: "workspace_id" | "project_id", containerId: string, name: string, exceptId: string): SQL {
-  return sql`exists (select 1 from ${table} twin where twin.${sql.identifier(container)} = ${containerId}
-    and lower(twin.name) = lower(${name}) and twin.id <> ${exceptId})`;
-}
 
 export const nameTaken = (what: string) =>
   conflict("name_taken", `A ${what} with this name already exists (it may be archived).`, [
     { field: "name", code: "name_taken", message: `Another ${what} already uses this name.` },
   ]);
+
+/**
+ * Runs a write that sets a structure name; the unique name index refusing it becomes
+ * `nameTaken(what)`. The rows' ids are fresh UUIDv7s and the name index is their only other unique
+ * constraint, so any unique violation here is a name clash.
+ */
+export async function withUniqueName<T>(what: string, write: PromiseLike<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (e) {
+    if (isUniqueViolation(e)) throw nameTaken(what);
+    throw e;
+  }
+}
 
 /** A 404 for an id given in the input (not the path): same code, plus the field it came from. */
 export const notFoundField = (field: string, what: string) =>

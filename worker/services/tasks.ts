@@ -4,7 +4,7 @@
  * the tasks of projects they manage; everyone assigned to a project reads its tasks. A project the
  * caller cannot see answers 404 whatever their role; one they see but do not manage answers 403.
  */
-import { and, eq, isNull, not } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Actor } from "../authz/actor";
 import { requireScope } from "../authz/policy";
 import { tasksWhere } from "../authz/scope";
@@ -15,7 +15,7 @@ import { appendAudit } from "./audit";
 import type { ServiceContext } from "./context";
 import { afterNameCursor, byName, pageSize, sortKey, toNamePage, type PageQuery } from "./pagination";
 import { assertMayChangeProject, getProject } from "./projects";
-import { archiveAction, archivedAtAfter, nameTaken, twinNameExists } from "./structureRules";
+import { archiveAction, archivedAtAfter, withUniqueName } from "./structureRules";
 
 export type TaskStatus = "open" | "done";
 const taskColumns = {
@@ -56,11 +56,8 @@ export async function createTask(ctx: ServiceContext, actor: Actor, projectId: s
   await assertMayChangeProject(ctx, actor, requireScope(actor, "tasks", "create"), project.id);
   if (project.archivedAt !== null) throw conflict("project_archived", "This project is archived; unarchive it before adding tasks.");
   const id = newId();
-  const [, twin] = await ctx.db.batch([
-    ctx.db.insert(tasks).values({ id, workspaceId: actor.workspace.id, projectId: project.id, name: input.name, createdAt: ctx.now() }),
-    ctx.db.delete(tasks).where(and(eq(tasks.id, id), twinNameExists(tasks, "project_id", project.id, input.name, id))).returning({ id: tasks.id }),
-  ]);
-  if (twin.length) throw nameTaken("task in this project");
+  await withUniqueName("task in this project", ctx.db.insert(tasks)
+    .values({ id, workspaceId: actor.workspace.id, projectId: project.id, name: input.name, createdAt: ctx.now() }));
   await appendAudit(ctx, {
     chain: actor.workspace.id, actorUserId: actor.userId, action: "task.created", targetType: "task", targetId: id,
     data: { projectId: project.id, name: input.name },
@@ -87,13 +84,9 @@ export async function updateTask(ctx: ServiceContext, actor: Actor, taskId: stri
   if (input.archived !== undefined) changes.archivedAt = archivedAtAfter(task.archivedAt, input.archived, ctx.now());
   if (!Object.keys(changes).length) return task;
 
-  const updated = await ctx.db.update(tasks).set(changes)
-    .where(and(
-      eq(tasks.id, task.id), eq(tasks.workspaceId, actor.workspace.id),
-      changes.name ? not(twinNameExists(tasks, "project_id", task.projectId, changes.name, task.id)) : undefined,
-    ))
-    .returning({ id: tasks.id });
-  if (!updated.length) throw nameTaken("task in this project");
+  const updated = await withUniqueName("task in this project", ctx.db.update(tasks).set(changes)
+    .where(and(eq(tasks.id, task.id), eq(tasks.workspaceId, actor.workspace.id))).returning({ id: tasks.id }));
+  if (!updated.length) throw notFound("task"); // gone since we read it (its workspace was deleted)
 
   const audit = (action: string, data?: Record<string, unknown>) =>
     appendAudit(ctx, { chain: actor.workspace.id, actorUserId: actor.userId, action, targetType: "task", targetId: task.id, data: { projectId: task.projectId, ...data } });

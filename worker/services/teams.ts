@@ -5,7 +5,7 @@
  * (docs/decisions/0005-archive-not-delete.md). Team members are listed within the caller's member
  * scope, so an employee sees their teams but not who else is in them.
  */
-import { and, asc, eq, isNull, not } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Actor } from "../authz/actor";
 import { requireScope } from "../authz/policy";
 import { membersWhere, teamsWhere } from "../authz/scope";
@@ -15,7 +15,7 @@ import { badRequest, conflict, notFound } from "../http/problem";
 import { appendAudit } from "./audit";
 import type { ServiceContext } from "./context";
 import { afterNameCursor, byName, pageSize, sortKey, toNamePage, type PageQuery } from "./pagination";
-import { archiveAction, archivedAtAfter, nameTaken, resolveActiveMember, TEAM_MANAGER_ROLES, twinNameExists } from "./structureRules";
+import { archiveAction, archivedAtAfter, resolveActiveMember, TEAM_MANAGER_ROLES, withUniqueName } from "./structureRules";
 
 const teamColumns = { id: teams.id, name: teams.name, createdAt: teams.createdAt, archivedAt: teams.archivedAt };
 export type Team = { id: string; name: string; createdAt: number; archivedAt: number | null };
@@ -58,11 +58,7 @@ export async function createTeam(ctx: ServiceContext, actor: Actor, input: { nam
   requireScope(actor, "teams", "create");
   const id = newId();
   const ws = actor.workspace.id;
-  const [, twin] = await ctx.db.batch([
-    ctx.db.insert(teams).values({ id, workspaceId: ws, name: input.name, createdAt: ctx.now() }),
-    ctx.db.delete(teams).where(and(eq(teams.id, id), twinNameExists(teams, "workspace_id", ws, input.name, id))).returning({ id: teams.id }),
-  ]);
-  if (twin.length) throw nameTaken("team");
+  await withUniqueName("team", ctx.db.insert(teams).values({ id, workspaceId: ws, name: input.name, createdAt: ctx.now() }));
   await appendAudit(ctx, { chain: ws, actorUserId: actor.userId, action: "team.created", targetType: "team", targetId: id, data: { name: input.name } });
   return visibleTeam(ctx, actor, id);
 }
@@ -83,10 +79,9 @@ export async function updateTeam(ctx: ServiceContext, actor: Actor, teamId: stri
   if (input.archived !== undefined) changes.archivedAt = archivedAtAfter(team.archivedAt, input.archived, ctx.now());
   if (!Object.keys(changes).length) return team;
   const ws = actor.workspace.id;
-  const updated = await ctx.db.update(teams).set(changes)
-    .where(and(eq(teams.id, team.id), eq(teams.workspaceId, ws), changes.name ? not(twinNameExists(teams, "workspace_id", ws, changes.name, team.id)) : undefined))
-    .returning({ id: teams.id });
-  if (!updated.length) throw nameTaken("team");
+  const updated = await withUniqueName("team", ctx.db.update(teams).set(changes)
+    .where(and(eq(teams.id, team.id), eq(teams.workspaceId, ws))).returning({ id: teams.id }));
+  if (!updated.length) throw notFound("team"); // deleted since we read it
   const audit = (action: string, data?: Record<string, unknown>) =>
     appendAudit(ctx, { chain: ws, actorUserId: actor.userId, action, targetType: "team", targetId: team.id, data });
   if (changes.name) await audit("team.renamed", { from: team.name, to: changes.name });
