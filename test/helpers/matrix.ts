@@ -21,6 +21,11 @@ export interface MatrixCase {
   denied?: 403 | 404 | Partial<Record<Role, 403 | 404>>;
   /** Read-only cases share one world across roles; others get a fresh world per role. */
   readOnly?: boolean;
+  /**
+   * Creates what the route needs beyond roleWorld() (e.g. a rule or a device to address), straight in
+   * the database, before the request. Runs once per request, so it must be idempotent for a shared world.
+   */
+  prepare?: (w: RoleWorld) => Promise<void>;
 }
 
 export const ALL_ROLES = ROLES;
@@ -47,6 +52,7 @@ export function defineMatrix(cases: readonly MatrixCase[]) {
       const allowed = c.allowed.includes(role);
       it(`${c.name} — ${role} ${allowed ? "allowed" : "denied"}`, async () => {
         const w = await worldFor(c);
+        await c.prepare?.(w);
         const before = await auditCount(w.ws);
         const res = await api(w.roles[role].token, c.method, c.path(w), c.body?.(w));
         if (allowed) {
@@ -61,6 +67,7 @@ export function defineMatrix(cases: readonly MatrixCase[]) {
     }
     it(`${c.name} — member of another workspace gets 404`, async () => {
       const w = await worldFor(c);
+      await c.prepare?.(w);
       const before = await auditCount(w.ws);
       const res = await api(w.foreign.owner.token, c.method, c.path(w), c.body?.(w));
       expect(res.status, JSON.stringify(res.body)).toBe(404);

@@ -17,6 +17,8 @@ export const RESOURCES = [
   "teams", "clients", "projects", "project_members", "tasks", "audit", "profile",
   // Tracking data (used by the tracking and report issues; defined here so the matrix is complete).
   "time", "activity", "apps", "screenshots", "approvals",
+  // Tracking control plane: what the agent records (settings), how usage is labelled (rules), agents.
+  "tracking_settings", "rules", "devices",
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 export type Action = "read" | "create" | "update" | "delete" | "manage";
@@ -26,7 +28,17 @@ export type Permission = `${Resource}:${Action}:${Scope}`;
 /** Wider scopes first: when a role holds several for one resource/action the first wins. */
 export const SCOPE_ORDER: readonly Scope[] = ["all", "team", "project", "assigned", "own"];
 
-const everyone: Permission[] = ["workspace:read:all", "profile:read:own", "profile:update:own"];
+const everyone: Permission[] = [
+  "workspace:read:all", "profile:read:own", "profile:update:own",
+  // The agent of every member needs the settings and rules; a member sees their own devices.
+  "tracking_settings:read:all", "rules:read:all", "devices:read:own",
+];
+
+/**
+ * Members who record time sign in desktop agents and may sign their own out. Project viewers track
+ * nothing (they hold no time:create), so they get no devices.
+ */
+const agentUser: Permission[] = ["devices:create:own", "devices:delete:own"];
 
 const trackingFor = (scope: Scope): Permission[] => [
   `time:read:${scope}`, `activity:read:${scope}`, `apps:read:${scope}`, `screenshots:read:${scope}`,
@@ -43,6 +55,8 @@ const administration: Permission[] = [
   "project_members:update:all", "tasks:read:all", "tasks:create:all", "tasks:update:all", "tasks:delete:all",
   "audit:read:all", "profile:update:all",
   ...trackingFor("all"), "time:create:own", "time:update:all", "approvals:manage:all",
+  "tracking_settings:update:all", "rules:create:all", "rules:update:all", "rules:delete:all",
+  ...agentUser, "devices:read:all", "devices:delete:all",
 ];
 
 export const PERMISSIONS: Record<Role, readonly Permission[]> = {
@@ -56,6 +70,7 @@ export const PERMISSIONS: Record<Role, readonly Permission[]> = {
     "members:read:team", "teams:read:team",
     "projects:read:assigned", "clients:read:assigned", "tasks:read:assigned",
     ...trackingFor("team"), "time:create:own", "time:update:own", "approvals:manage:team",
+    ...agentUser,
   ],
   project_manager: [
     ...everyone,
@@ -66,12 +81,14 @@ export const PERMISSIONS: Record<Role, readonly Permission[]> = {
     "clients:read:assigned", "tasks:read:assigned",
     "tasks:create:project", "tasks:update:project", "tasks:delete:project",
     ...trackingFor("project"), "time:create:own", "time:update:own", "approvals:manage:project",
+    ...agentUser,
   ],
   employee: [
     ...everyone,
     "members:read:own", "teams:read:own",
     "projects:read:assigned", "clients:read:assigned", "tasks:read:assigned",
     ...trackingFor("own"), "time:create:own", "time:update:own", "screenshots:delete:own",
+    ...agentUser,
   ],
   project_viewer: [
     ...everyone,

@@ -4,7 +4,7 @@
  * Scope is applied in SQL, never by filtering rows after a query.
  */
 import { and, eq, or, sql, type SQL } from "drizzle-orm";
-import { clients, members, projectMembers, projects, teamMembers, teams, tasks } from "../db/schema";
+import { clients, devices, members, projectMembers, projects, teamMembers, teams, tasks } from "../db/schema";
 import type { Actor } from "./actor";
 import type { Scope } from "./permissions";
 import { readScope } from "./policy";
@@ -68,4 +68,11 @@ export function tasksWhere(a: Actor, scope: Scope = readScope(a, "tasks", "task"
   const ws = eq(tasks.workspaceId, a.workspace.id);
   if (scope === "all") return ws;
   return and(ws, sql`${tasks.projectId} in ${assignedProjectIds(a)}`)!;
+}
+
+/** Desktop agents: all of the workspace's, or the actor's own. */
+export function devicesWhere(a: Actor, scope: Scope = readScope(a, "devices", "device")): SQL {
+  const ws = eq(devices.workspaceId, a.workspace.id);
+  if (scope === "all") return ws;
+  return and(ws, eq(devices.memberId, me(a)))!;
 }

@@ -13,6 +13,9 @@ import { projectRoutes } from "./projects";
 import { taskRoutes } from "./tasks";
 import { auditRoutes } from "./audit";
 import { devRoutes } from "./dev";
+import { agentRoutes } from "./agent";
+import { trackingSettingsRoutes } from "./trackingSettings";
+import { deviceRoutes } from "./devices";
 
 export const api = newRouter();
 
@@ -20,7 +23,7 @@ api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "
 api.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", { type: "apiKey", in: "cookie", name: "__Host-wt_at" });
 
 api.route("/", health);
-for (const r of [authRoutes, accountRoutes, workspaceRoutes, memberRoutes, invitationRoutes, teamRoutes, clientRoutes, projectRoutes, taskRoutes, auditRoutes, devRoutes]) {
+for (const r of [authRoutes, accountRoutes, workspaceRoutes, memberRoutes, invitationRoutes, teamRoutes, clientRoutes, projectRoutes, taskRoutes, auditRoutes, devRoutes, agentRoutes, trackingSettingsRoutes, deviceRoutes]) {
   api.route("/v1", r);
 }
 

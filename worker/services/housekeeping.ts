@@ -1,6 +1,6 @@
 import { and, isNotNull, lt, or } from "drizzle-orm";
 import { createDb } from "../db/client";
-import { emailTokens, loginThrottle, sessions } from "../db/schema";
+import { deviceCodes, emailTokens, loginThrottle, rateWindows, sessions } from "../db/schema";
 import type { Env } from "../env";
 
 const DAY = 24 * 3600 * 1000;
@@ -12,5 +12,7 @@ export async function runHousekeeping(env: Env, now = Date.now()) {
     db.delete(sessions).where(or(lt(sessions.expiresAt, now - DAY), and(isNotNull(sessions.revokedAt), lt(sessions.revokedAt, now - 30 * DAY)))),
     db.delete(emailTokens).where(lt(emailTokens.expiresAt, now - DAY)),
     db.delete(loginThrottle).where(lt(loginThrottle.updatedAt, now - DAY)),
+    db.delete(rateWindows).where(lt(rateWindows.windowStart, now - DAY)),
+    db.delete(deviceCodes).where(lt(deviceCodes.expiresAt, now - DAY)),
   ]);
 }

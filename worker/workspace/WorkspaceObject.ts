@@ -1,9 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlite";
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
+import type { ItemResult } from "../contract/agent";
 import type { Env } from "../env";
+import { applyBatch, IngestInput, prepareItems } from "./ingest";
 import migrations from "./migrations/migrations.js";
 import * as schema from "./schema";
+import { TrackingStore, type DayRollup, type HeartbeatState, type MemberDay } from "./trackingStore";
 
 /**
  * One object per workspace (idFromName(workspaceId)). It is the single writer of that workspace's
@@ -12,10 +15,12 @@ import * as schema from "./schema";
  */
 export class WorkspaceObject extends DurableObject<Env> {
   readonly db: DrizzleSqliteDODatabase<typeof schema>;
+  private readonly store: TrackingStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = drizzle(ctx.storage, { schema });
+    this.store = new TrackingStore(ctx.storage.sql);
     // Migrations run before any request reaches the object.
     ctx.blockConcurrencyWhile(async () => {
       await migrate(this.db, migrations);
@@ -28,6 +33,39 @@ export class WorkspaceObject extends DurableObject<Env> {
       .exec<{ name: string }>("select name from sqlite_master where type = 'table' and name not like '\\_%' escape '\\' order by name")
       .toArray()
       .map((r) => r.name);
+  }
+
+  /**
+   * Stores one agent batch for one member (docs/decisions/0006-idempotent-ingest.md). The caller has
+   * authenticated the device and passes its member, the member's time zone, the measured clock offset
+   * and the workspace's privacy rules. Answers one result per item, in the batch's order.
+   */
+  async ingest(input: IngestInput): Promise<ItemResult[]> {
+    // The RPC boundary is parsed like any other: items are checked one by one with the contract.
+    const parsed = IngestInput.parse(input);
+    const prepared = await prepareItems(parsed);
+    // Nothing awaits from here on: receipts are read and all valid items written in one transaction,
+    // so concurrent batches of the same member are applied one after the other.
+    return this.ctx.storage.transactionSync(() => applyBatch(this.store, parsed, prepared));
+  }
+
+  /** A member's entries, slots (with activity %), usage and idle spans intersecting [fromMs, toMs). */
+  async memberDay(memberId: string, fromMs: number, toMs: number): Promise<MemberDay> {
+    return this.store.memberDay(memberId, fromMs, toMs);
+  }
+
+  /** Day rollup rows of a member for local days fromDay..toDay ('YYYY-MM-DD', inclusive). */
+  async rollups(memberId: string, fromDay: string, toDay: string): Promise<DayRollup[]> {
+    return this.store.rollups(memberId, fromDay, toDay);
+  }
+
+  /** Presence for the live board: `at` is the server time the heartbeat arrived. */
+  async recordHeartbeat(memberId: string, at: number, state: HeartbeatState): Promise<void> {
+    this.store.heartbeat(memberId, at, state);
+  }
+
+  async presenceOf(memberId: string): Promise<{ state: string; lastHeartbeatAt: number | null } | null> {
+    return this.store.presence(memberId);
   }
 
   /** Deletes everything the object holds (workspace deletion). */

@@ -1,8 +1,14 @@
 /**
  * The Workspace Durable Object's own SQLite schema (drizzle durable-sqlite, separate migrations).
- * It will hold the workspace's tracking records and live board; for now the presence row of each member.
+ * It holds the workspace's tracking records (DESIGN.md, "two tiers of storage"): time entries,
+ * activity slots, app and site usage, idle decisions, their day rollups, the ingest receipts that
+ * make uploads idempotent, and the presence row of each member for the live board.
+ *
+ * Times are integer epoch milliseconds (server clock, after the agent's clock offset was applied);
+ * ids of records are the agent's UUIDv7s. member/project/task/device ids point into D1, so there
+ * are no foreign keys here: the Worker checks them against the control plane.
  */
-import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const presence = sqliteTable("presence", {
   memberId: text("member_id").primaryKey(),
@@ -10,3 +16,94 @@ export const presence = sqliteTable("presence", {
   lastHeartbeatAt: integer("last_heartbeat_at"),
   updatedAt: integer("updated_at").notNull(),
 });
+
+export const TIME_ENTRY_SOURCES = ["desktop", "web", "api"] as const;
+export const IDLE_DECISIONS = ["keep", "discard", "reassign"] as const;
+
+/** No two live entries of a member overlap (checked by the ingest, which is the only writer). */
+export const timeEntries = sqliteTable("time_entries", {
+  id: text("id").primaryKey(),
+  memberId: text("member_id").notNull(),
+  projectId: text("project_id"),
+  taskId: text("task_id"),
+  startMs: integer("start_ms").notNull(),
+  /** null while running. */
+  endMs: integer("end_ms"),
+  note: text("note").notNull().default(""),
+  billable: integer("billable", { mode: "boolean" }).notNull().default(false),
+  source: text("source", { enum: TIME_ENTRY_SOURCES }).notNull(),
+  rev: integer("rev").notNull(),
+  deviceId: text("device_id"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  deletedAt: integer("deleted_at"),
+}, (t) => [index("time_entries_member_start_idx").on(t.memberId, t.startMs)]);
+
+/** One row per device and 10-minute slot; activity % = active_s / tracked_s. */
+export const activitySlots = sqliteTable("activity_slots", {
+  id: text("id").primaryKey(),
+  memberId: text("member_id").notNull(),
+  slotStartMs: integer("slot_start_ms").notNull(),
+  trackedS: integer("tracked_s").notNull(),
+  activeS: integer("active_s").notNull(),
+  rev: integer("rev").notNull(),
+  deviceId: text("device_id").notNull(),
+}, (t) => [uniqueIndex("activity_slots_member_slot_device_uq").on(t.memberId, t.slotStartMs, t.deviceId)]);
+
+/** App and site usage after the server-side privacy filter: title only when captured, URL reduced. */
+export const usageSpans = sqliteTable("usage_spans", {
+  id: text("id").primaryKey(),
+  memberId: text("member_id").notNull(),
+  app: text("app").notNull(),
+  title: text("title"),
+  url: text("url"),
+  startMs: integer("start_ms").notNull(),
+  endMs: integer("end_ms").notNull(),
+  /** productive / neutral / unproductive once classified; null = not classified. */
+  category: text("category"),
+  deviceId: text("device_id"),
+}, (t) => [index("usage_spans_member_start_idx").on(t.memberId, t.startMs)]);
+
+/** The member's decision about a span without input (the agent applies it to its entries). */
+export const idleSpans = sqliteTable("idle_spans", {
+  id: text("id").primaryKey(),
+  memberId: text("member_id").notNull(),
+  startMs: integer("start_ms").notNull(),
+  endMs: integer("end_ms").notNull(),
+  decision: text("decision", { enum: IDLE_DECISIONS }).notNull(),
+  projectId: text("project_id"),
+  taskId: text("task_id"),
+  deviceId: text("device_id"),
+}, (t) => [index("idle_spans_member_start_idx").on(t.memberId, t.startMs)]);
+
+/**
+ * The answer given for every item id the ingest has stored or rejected because of stored state
+ * (ADR 0006). A replay is compared with it: same rev and content hash gives the same answer.
+ */
+export const ingestReceipts = sqliteTable("ingest_receipts", {
+  itemId: text("item_id").primaryKey(),
+  /** The member whose device sent it: an id of someone else's record is never updated or confirmed. */
+  memberId: text("member_id").notNull(),
+  kind: text("kind", { enum: ["time_entry", "slot", "usage", "idle"] }).notNull(),
+  status: text("status", { enum: ["stored", "rejected"] }).notNull(),
+  code: text("code"),
+  field: text("field"),
+  detail: text("detail"),
+  /** sha256 of the item as stored (after the privacy filter, before the clock offset). */
+  contentHash: text("content_hash").notNull(),
+  rev: integer("rev").notNull(),
+  at: integer("at").notNull(),
+});
+
+/**
+ * Tracked and active seconds per member, local day (in the member's time zone) and project/task,
+ * recomputed from the raw rows for every day a batch touches, in the ingest's transaction.
+ */
+export const dayRollups = sqliteTable("day_rollups", {
+  memberId: text("member_id").notNull(),
+  localDay: text("local_day").notNull(),
+  projectId: text("project_id"),
+  taskId: text("task_id"),
+  trackedS: integer("tracked_s").notNull(),
+  activeS: integer("active_s").notNull(),
+}, (t) => [index("day_rollups_member_day_idx").on(t.memberId, t.localDay)]);

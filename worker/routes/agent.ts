@@ -1,0 +1,134 @@
+/**
+ * The desktop agent's endpoints. Apart from registration (public, throttled) they accept only a
+ * device token (`Authorization: Bearer wtd_…`), never a user's access token or cookies; and a device
+ * token is never accepted as a user token elsewhere (the session middleware does not recognise it).
+ * Each device is rate limited per endpoint (429 with Retry-After).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { unauthorized } from "../http/problem";
+import { emailField, passwordField } from "../services/auth/fields";
+import { agentSettings, matchesIfNoneMatch } from "../services/tracking/agentSettings";
+import { registerDevice, type DeviceCredentials } from "../services/tracking/deviceRegistration";
+import { authenticateDevice, type DevicePrincipal } from "../services/tracking/devices";
+import { HEARTBEAT_STATES, recordHeartbeat } from "../services/tracking/heartbeat";
+import { AGENT_LIMITS, enforceDeviceRateLimit } from "../services/tracking/rateLimit";
+import { errorResponses, json, jsonBody, newRouter, type AppContext } from "./_shared";
+import { RuleSchema, SettingsValuesSchema } from "./trackingSettings";
+
+export const agentRoutes = newRouter();
+const tags = ["agent"];
+
+agentRoutes.openAPIRegistry.registerComponent("securitySchemes", "deviceToken", {
+  type: "http", scheme: "bearer", bearerFormat: "wtd_ device token", description: "The token from POST /agent/register",
+});
+const deviceSecurity = [{ deviceToken: [] }];
+
+/** The calling device, or 401. Only the Authorization header counts: an agent holds no cookies. */
+export async function requireDevice(c: AppContext): Promise<DevicePrincipal> {
+  const auth = c.req.header("authorization") ?? "";
+  const token = /^bearer\s+(\S+)$/i.exec(auth.trim())?.[1] ?? "";
+  const device = token ? await authenticateDevice(c.get("ctx"), token) : null;
+  if (!device) throw unauthorized("invalid_device_token", "The device token is missing, unknown or revoked. Sign the agent in again.");
+  return device;
+}
+
+const DeviceInfo = z.strictObject({
+  name: z.string().trim().min(1).max(100).openapi({ example: "Ada's laptop" }),
+  os: z.string().trim().min(1).max(100).openapi({ example: "macOS 15.2" }),
+  agentVersion: z.string().trim().min(1).max(40).openapi({ example: "1.0.0" }),
+});
+
+const RegisterBody = z.strictObject({
+  code: z.string().trim().min(8).max(16).optional().openapi({ description: "One-time code from the web app (POST /workspaces/{id}/devices/code)" }),
+  email: emailField.optional(),
+  password: passwordField.optional(),
+  totpCode: z.string().trim().min(6).max(32).optional().openapi({ description: "Authenticator code or recovery code, when the account has two-factor" }),
+  workspaceId: z.string().uuid().optional().openapi({ description: "Required with email and password; with a code, checked against the code's workspace" }),
+  device: DeviceInfo,
+}).superRefine((b, ctx) => {
+  if (b.code !== undefined) {
+    for (const f of ["email", "password", "totpCode"] as const) {
+      if (b[f] !== undefined) ctx.addIssue({ code: "custom", path: [f], message: "Send either a code or email and password, not both." });
+    }
+    return;
+  }
+  for (const f of ["email", "password", "workspaceId"] as const) {
+    if (b[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: "Required when no code is sent." });
+  }
+});
+type RegisterBody = z.infer<typeof RegisterBody>;
+
+/** The body has passed the refinement above, so exactly one credential shape is complete. */
+function credentialsOf(b: RegisterBody): DeviceCredentials {
+  if (b.code !== undefined) return { code: b.code, workspaceId: b.workspaceId };
+  return { email: b.email ?? "", password: b.password ?? "", totpCode: b.totpCode, workspaceId: b.workspaceId ?? "" };
+}
+
+const Registered = z.object({
+  deviceId: z.string(),
+  deviceToken: z.string().openapi({ description: "Shown once. Send as `Authorization: Bearer …` to the agent endpoints." }),
+  workspaceId: z.string(),
+  memberId: z.string(),
+}).openapi("RegisteredDevice");
+
+agentRoutes.openapi(
+  createRoute({ method: "post", path: "/agent/register", tags,
+    summary: "Sign a desktop agent in and get its device token",
+    description: "With a one-time `code`, or with `email`, `password` (+ `totpCode` when the account has two-factor; 401 `two_factor_code_required` says so) and `workspaceId`. Wrong credentials count towards the sign-in throttle (429 `too_many_attempts`); every attempt counts towards a per-address limit (429 `rate_limited`). Wrong, expired or used codes answer 401 `invalid_device_code`. Project viewers record no time and get 403 `devices_not_allowed`.",
+    request: { body: jsonBody(RegisterBody) },
+    responses: { 201: json(Registered, "Signed in"), ...errorResponses } }),
+  async (c) => {
+    const body = c.req.valid("json");
+    return c.json(await registerDevice(c.get("ctx"), credentialsOf(body), body.device), 201);
+  },
+);
+
+const AgentRule = RuleSchema.omit({ createdAt: true }).extend({
+  scope: z.enum(["team", "workspace"]).openapi({ description: "team overrides come first" }),
+}).openapi("AgentRule");
+
+const AgentSettings = z.object({
+  workspaceId: z.string(), memberId: z.string(), deviceId: z.string(),
+  version: z.number().int(),
+  settings: SettingsValuesSchema,
+  rules: z.array(AgentRule).openapi({ description: "Evaluation order: the first rule matching a usage span decides its category and project" }),
+}).openapi("AgentSettings");
+
+agentRoutes.openapi(
+  createRoute({ method: "get", path: "/agent/settings", tags, security: deviceSecurity,
+    summary: "What this device should record: settings and the rules for its member",
+    description: "Send the ETag of the last answer as If-None-Match: 304 while nothing changed. The tag changes with every settings or rules change and when the member's teams change.",
+    responses: {
+      200: { ...json(AgentSettings), headers: { ETag: { schema: { type: "string" } } } },
+      304: { description: "Not modified" },
+      ...errorResponses,
+    } }),
+  async (c) => {
+    const device = await requireDevice(c);
+    await enforceDeviceRateLimit(c.get("ctx"), device.device.id, AGENT_LIMITS.settings);
+    const { etag, body } = await agentSettings(c.get("ctx"), device);
+    c.header("ETag", etag);
+    c.header("Cache-Control", "private, no-cache");
+    if (matchesIfNoneMatch(c.req.header("if-none-match"), etag)) return c.body(null, 304);
+    return c.json(body, 200);
+  },
+);
+
+const HeartbeatBody = z.strictObject({
+  at: z.iso.datetime({ offset: true }).openapi({ description: "The agent's clock (ISO 8601)", example: "2026-01-05T09:30:00Z" }),
+  state: z.enum(HEARTBEAT_STATES),
+});
+
+agentRoutes.openapi(
+  createRoute({ method: "post", path: "/agent/heartbeat", tags, security: deviceSecurity,
+    summary: "Presence: the device is alive and tracking, idle or stopped",
+    description: "Stored as the member's last heartbeat, stamped with the server's receive time; the answer tells the agent its clock offset.",
+    request: { body: jsonBody(HeartbeatBody) },
+    responses: { 200: json(z.object({ receivedAt: z.number(), clockOffsetMs: z.number() }).openapi("HeartbeatReceipt")), ...errorResponses } }),
+  async (c) => {
+    const device = await requireDevice(c);
+    await enforceDeviceRateLimit(c.get("ctx"), device.device.id, AGENT_LIMITS.heartbeat);
+    const { at, state } = c.req.valid("json");
+    return c.json(await recordHeartbeat(c.get("ctx"), device, { at: Date.parse(at), state }), 200);
+  },
+);

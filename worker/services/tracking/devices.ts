@@ -1,0 +1,117 @@
+/**
+ * Signed-in desktop agents: who is calling with a device token, the devices page (a member sees
+ * their own; owners and executive managers all of the workspace's) and revocation, which takes
+ * effect with the device's very next request because every request re-checks the token's row.
+ */
+import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
+import type { Actor } from "../../authz/actor";
+import { readScope, requireScope } from "../../authz/policy";
+import { devicesWhere } from "../../authz/scope";
+import { devices, members, users, workspaces, type Role } from "../../db/schema";
+import { UUID_RE } from "../../db/ids";
+import { forbidden, notFound, validationFailed } from "../../http/problem";
+import { appendAudit } from "../audit";
+import type { ServiceContext } from "../context";
+import { pageSize } from "../pagination";
+import { hashDeviceToken, isDeviceTokenShape } from "./deviceSecrets";
+
+/** How often last_seen_at / last_ip are written at most: presence is the heartbeat's job, not this. */
+export const LAST_SEEN_RESOLUTION_MS = 60_000;
+
+/** A device token's caller: the device, the member it acts for, and their workspace. */
+export interface DevicePrincipal {
+  device: { id: string; name: string; os: string | null; agentVersion: string | null };
+  member: { id: string; userId: string; role: Role; displayName: string; timeZone: string };
+  workspace: { id: string; name: string };
+}
+
+/**
+ * The device behind a token, or null when the token is unknown or malformed, the device was revoked,
+ * the member was deactivated or removed (removal deletes the device row), or the workspace requires
+ * two-factor the person has not enabled. Never accepts a user's access token (wrong shape).
+ */
+export async function authenticateDevice(ctx: ServiceContext, token: string): Promise<DevicePrincipal | null> {
+  if (!isDeviceTokenShape(token)) return null;
+  const [row] = await ctx.db.select({ d: devices, m: members, w: workspaces, totpEnabledAt: users.totpEnabledAt }).from(devices)
+    .innerJoin(members, and(eq(members.id, devices.memberId), eq(members.workspaceId, devices.workspaceId)))
+    .innerJoin(workspaces, eq(workspaces.id, devices.workspaceId))
+    .innerJoin(users, eq(users.id, members.userId))
+    .where(and(eq(devices.tokenHash, await hashDeviceToken(token)), isNull(devices.revokedAt), eq(members.status, "active")))
+    .limit(1);
+  if (!row || (row.w.require2fa && row.totpEnabledAt === null)) return null;
+  await touchDevice(ctx, row.d.id, row.d.lastSeenAt);
+  return {
+    device: { id: row.d.id, name: row.d.name, os: row.d.os, agentVersion: row.d.agentVersion },
+    member: { id: row.m.id, userId: row.m.userId, role: row.m.role, displayName: row.m.displayName, timeZone: row.m.timeZone },
+    workspace: { id: row.w.id, name: row.w.name },
+  };
+}
+
+/** Records when and from where the device was last heard of, at most once per minute (one conditional UPDATE). */
+async function touchDevice(ctx: ServiceContext, deviceId: string, lastSeenAt: number | null) {
+  const now = ctx.now();
+  if (lastSeenAt !== null && now - lastSeenAt < LAST_SEEN_RESOLUTION_MS) return;
+  await ctx.db.update(devices).set({ lastSeenAt: now, lastIp: ctx.ip })
+    .where(and(eq(devices.id, deviceId), or(isNull(devices.lastSeenAt), lt(devices.lastSeenAt, now - LAST_SEEN_RESOLUTION_MS + 1))));
+}
+
+const deviceColumns = {
+  id: devices.id, memberId: devices.memberId, memberName: members.displayName, name: devices.name, os: devices.os,
+  agentVersion: devices.agentVersion, createdAt: devices.createdAt, lastSeenAt: devices.lastSeenAt, lastIp: devices.lastIp,
+  revokedAt: devices.revokedAt,
+};
+export type DeviceView = {
+  id: string; memberId: string; memberName: string; name: string; os: string | null; agentVersion: string | null;
+  createdAt: number; lastSeenAt: number | null; lastIp: string | null; revokedAt: number | null;
+};
+
+export interface DeviceListQuery {
+  includeRevoked?: boolean;
+  memberId?: string;
+  /** nextCursor of the previous page (newest first). */
+  cursor?: string;
+  limit?: number;
+}
+
+export async function listDevices(ctx: ServiceContext, actor: Actor, q: DeviceListQuery): Promise<{ items: DeviceView[]; nextCursor: string | null }> {
+  const scope = readScope(actor, "devices", "device");
+  const size = pageSize(q.limit);
+  if (q.cursor !== undefined && !UUID_RE.test(q.cursor)) {
+    throw validationFailed([{ field: "cursor", code: "invalid_cursor", message: "Use nextCursor from the previous page." }]);
+  }
+  const where: (SQL | undefined)[] = [
+    devicesWhere(actor, scope),
+    q.includeRevoked ? undefined : isNull(devices.revokedAt),
+    q.memberId ? eq(devices.memberId, q.memberId) : undefined,
+    // Ids are UUIDv7, so id order is registration order.
+    q.cursor ? lt(devices.id, q.cursor) : undefined,
+  ];
+  const rows = await ctx.db.select(deviceColumns).from(devices).innerJoin(members, eq(members.id, devices.memberId))
+    .where(and(...where)).orderBy(desc(devices.id)).limit(size + 1);
+  const items = rows.slice(0, size);
+  return { items, nextCursor: rows.length > size ? items[items.length - 1]!.id : null };
+}
+
+async function visibleDevice(ctx: ServiceContext, actor: Actor, deviceId: string): Promise<DeviceView> {
+  if (!UUID_RE.test(deviceId)) throw notFound("device");
+  const [d] = await ctx.db.select(deviceColumns).from(devices).innerJoin(members, eq(members.id, devices.memberId))
+    .where(and(devicesWhere(actor), eq(devices.id, deviceId)));
+  if (!d) throw notFound("device");
+  return d;
+}
+
+/** Signs a device out for good. Revoking an already revoked device changes nothing (and audits nothing). */
+export async function revokeDevice(ctx: ServiceContext, actor: Actor, deviceId: string): Promise<void> {
+  const device = await visibleDevice(ctx, actor, deviceId);
+  const scope = requireScope(actor, "devices", "delete");
+  if (scope !== "all" && device.memberId !== actor.member.id) throw forbidden();
+  if (device.revokedAt !== null) return;
+  const revoked = await ctx.db.update(devices).set({ revokedAt: ctx.now() })
+    .where(and(eq(devices.id, device.id), eq(devices.workspaceId, actor.workspace.id), isNull(devices.revokedAt)))
+    .returning({ id: devices.id });
+  if (!revoked.length) return; // revoked concurrently: that request audited it
+  await appendAudit(ctx, {
+    chain: actor.workspace.id, actorUserId: actor.userId, action: "device.revoked", targetType: "device", targetId: device.id,
+    data: { memberId: device.memberId, name: device.name },
+  });
+}

@@ -1,0 +1,292 @@
+/**
+ * SQL of the tracking records inside the Workspace object (raw ctx.storage.sql: the ingest is the hot
+ * path and the benchmark compares it with plain multi-row inserts). Column names are the ones of
+ * ./schema.ts, which owns the migrations. Every statement is scoped by member_id, so one member's
+ * device can neither read nor change another member's rows even when it guesses their ids.
+ */
+import { MAX_ENTRY_MS, MAX_SPAN_MS, REJECTION_CODES, SLOT_MS, type IngestKind, type RejectionCode } from "../contract/agent";
+import { dayBounds } from "./localDay";
+import type { NormalizedItem } from "./ingest";
+import { computeDayRollup, type RollupRow } from "./rollups";
+import { IDLE_DECISIONS, TIME_ENTRY_SOURCES } from "./schema";
+
+/** SQLite in Durable Objects binds at most 100 parameters per statement. */
+const MAX_PARAMS = 100;
+
+export interface StoredReceipt {
+  memberId: string;
+  kind: IngestKind;
+  status: "stored" | "rejected";
+  code: RejectionCode | null;
+  field: string | null;
+  detail: string | null;
+  contentHash: string;
+  rev: number;
+  at: number;
+}
+
+export type HeartbeatState = "tracking" | "idle" | "stopped";
+
+export interface DayEntry {
+  id: string; projectId: string | null; taskId: string | null; startMs: number; endMs: number | null; note: string;
+  billable: boolean; source: (typeof TIME_ENTRY_SOURCES)[number]; rev: number; deviceId: string | null; createdAt: number; updatedAt: number;
+}
+export interface DaySlot { id: string; slotStartMs: number; trackedS: number; activeS: number; activityPercent: number | null; deviceId: string }
+export interface DayUsage { id: string; app: string; title: string | null; url: string | null; startMs: number; endMs: number; category: string | null; deviceId: string | null }
+export interface DayIdle { id: string; startMs: number; endMs: number; decision: (typeof IDLE_DECISIONS)[number]; projectId: string | null; taskId: string | null }
+export interface MemberDay { entries: DayEntry[]; slots: DaySlot[]; usage: DayUsage[]; idle: DayIdle[] }
+export interface DayRollup extends RollupRow { localDay: string }
+
+type Entry = Extract<NormalizedItem, { kind: "time_entry" }>;
+type Slot = Extract<NormalizedItem, { kind: "slot" }>;
+type Usage = Extract<NormalizedItem, { kind: "usage" }>;
+type Idle = Extract<NormalizedItem, { kind: "idle" }>;
+
+const KINDS: readonly string[] = ["time_entry", "slot", "usage", "idle"] satisfies IngestKind[];
+const isKind = (v: unknown): v is IngestKind => typeof v === "string" && KINDS.includes(v);
+const isCode = (v: unknown): v is RejectionCode => typeof v === "string" && (REJECTION_CODES as readonly string[]).includes(v);
+const isSource = (v: unknown): v is DayEntry["source"] => typeof v === "string" && (TIME_ENTRY_SOURCES as readonly string[]).includes(v);
+const isDecision = (v: unknown): v is DayIdle["decision"] => typeof v === "string" && (IDLE_DECISIONS as readonly string[]).includes(v);
+const str = (v: unknown) => (typeof v === "string" ? v : null);
+const num = (v: unknown) => (typeof v === "number" ? v : null);
+
+function chunks<T>(xs: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
+  return out;
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(",");
+
+export class TrackingStore {
+  private usageRows: SqlStorageValue[][] = [];
+  private receiptRows = new Map<string, SqlStorageValue[]>();
+
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Drops rows queued by a batch whose transaction failed (they were rolled back with it). */
+  beginBatch() {
+    this.usageRows = [];
+    this.receiptRows.clear();
+  }
+
+  /** One SELECT (per 100 ids) for every receipt a batch may need. */
+  receipts(ids: string[]): Map<string, StoredReceipt> {
+    const out = new Map<string, StoredReceipt>();
+    for (const part of chunks([...new Set(ids)], MAX_PARAMS)) {
+      const rows = this.sql.exec(
+        `select item_id, member_id, kind, status, code, field, detail, content_hash, rev, at from ingest_receipts where item_id in (${placeholders(part.length)})`,
+        ...part,
+      );
+      for (const r of rows) {
+        if (!isKind(r.kind) || typeof r.item_id !== "string") continue;
+        out.set(r.item_id, {
+          memberId: String(r.member_id), kind: r.kind, status: r.status === "stored" ? "stored" : "rejected",
+          code: isCode(r.code) ? r.code : null, field: str(r.field), detail: str(r.detail),
+          contentHash: String(r.content_hash), rev: Number(r.rev), at: Number(r.at),
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Buffered: written by flush() as multi-row upserts. The last receipt queued for an id wins. */
+  queueReceipt(id: string, r: StoredReceipt) {
+    this.receiptRows.set(id, [id, r.memberId, r.kind, r.status, r.code, r.field, r.detail, r.contentHash, r.rev, r.at]);
+  }
+
+  entryExtents(memberId: string, ids: string[]): Map<string, { startMs: number; endMs: number | null }> {
+    const out = new Map<string, { startMs: number; endMs: number | null }>();
+    for (const part of chunks(ids, MAX_PARAMS - 1)) {
+      const rows = this.sql.exec(`select id, start_ms, end_ms from time_entries where member_id = ? and id in (${placeholders(part.length)})`, memberId, ...part);
+      for (const r of rows) out.set(String(r.id), { startMs: Number(r.start_ms), endMs: num(r.end_ms) });
+    }
+    return out;
+  }
+
+  slotStarts(memberId: string, ids: string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const part of chunks(ids, MAX_PARAMS - 1)) {
+      const rows = this.sql.exec(`select id, slot_start_ms from activity_slots where member_id = ? and id in (${placeholders(part.length)})`, memberId, ...part);
+      for (const r of rows) out.set(String(r.id), Number(r.slot_start_ms));
+    }
+    return out;
+  }
+
+  /**
+   * The first live entry of the member that shares time with [startMs, endMs). A running entry
+   * occupies only its start until its end is known (ADR 0006), so stale revisions of a running entry
+   * arriving late never collide with what followed it.
+   */
+  findOverlap(memberId: string, id: string, startMs: number, endMs: number | null): { id: string; startMs: number; endMs: number | null } | null {
+    const end = endMs ?? startMs + 1;
+    const rows = this.sql.exec(
+      `select id, start_ms, end_ms from time_entries
+        where member_id = ? and deleted_at is null and id <> ?
+          and start_ms < ? and start_ms > ? and coalesce(end_ms, start_ms + 1) > ?
+        order by start_ms limit 1`,
+      memberId, id, end, startMs - MAX_ENTRY_MS, startMs,
+    ).toArray();
+    const r = rows[0];
+    return r ? { id: String(r.id), startMs: Number(r.start_ms), endMs: num(r.end_ms) } : null;
+  }
+
+  /** A revision replaces the row in place; deleted_at and created_at are never touched by the agent. */
+  upsertEntry(memberId: string, deviceId: string, e: Entry, at: number) {
+    this.sql.exec(
+      `insert into time_entries (id, member_id, project_id, task_id, start_ms, end_ms, note, billable, source, rev, device_id, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict(id) do update set project_id = excluded.project_id, task_id = excluded.task_id, start_ms = excluded.start_ms,
+         end_ms = excluded.end_ms, note = excluded.note, billable = excluded.billable, source = excluded.source, rev = excluded.rev,
+         device_id = excluded.device_id, updated_at = excluded.updated_at
+       where time_entries.member_id = excluded.member_id`,
+      e.id, memberId, e.projectId, e.taskId, e.startMs, e.endMs, e.note, e.billable ? 1 : 0, e.source, e.rev, deviceId, at, at,
+    );
+  }
+
+  slotConflict(memberId: string, deviceId: string, slotStartMs: number, id: string): string | null {
+    const rows = this.sql.exec(
+      "select id from activity_slots where member_id = ? and slot_start_ms = ? and device_id = ? and id <> ? limit 1",
+      memberId, slotStartMs, deviceId, id,
+    ).toArray();
+    return rows[0] ? String(rows[0].id) : null;
+  }
+
+  upsertSlot(memberId: string, deviceId: string, s: Slot) {
+    this.sql.exec(
+      `insert into activity_slots (id, member_id, slot_start_ms, tracked_s, active_s, rev, device_id) values (?, ?, ?, ?, ?, ?, ?)
+       on conflict(id) do update set slot_start_ms = excluded.slot_start_ms, tracked_s = excluded.tracked_s, active_s = excluded.active_s,
+         rev = excluded.rev, device_id = excluded.device_id
+       where activity_slots.member_id = excluded.member_id`,
+      s.id, memberId, s.slotStartMs, s.trackedS, s.activeS, s.rev, deviceId,
+    );
+  }
+
+  /** Usage spans are the bulk of a batch (~30 per 10 minutes): buffered and written as multi-row inserts. */
+  queueUsage(memberId: string, deviceId: string, u: Usage) {
+    this.usageRows.push([u.id, memberId, u.app, u.title, u.url, u.startMs, u.endMs, deviceId]);
+  }
+
+  insertIdle(memberId: string, deviceId: string, i: Idle) {
+    this.sql.exec(
+      `insert into idle_spans (id, member_id, start_ms, end_ms, decision, project_id, task_id, device_id) values (?, ?, ?, ?, ?, ?, ?, ?)
+       on conflict(id) do nothing`,
+      i.id, memberId, i.startMs, i.endMs, i.decision, i.projectId, i.taskId, deviceId,
+    );
+  }
+
+  flush() {
+    this.insertRows(
+      "insert into usage_spans (id, member_id, app, title, url, start_ms, end_ms, device_id) values",
+      // Receipts decide what is new; a row already present (receipts lost) is left as it is.
+      "on conflict(id) do nothing",
+      this.usageRows,
+    );
+    this.insertRows(
+      "insert into ingest_receipts (item_id, member_id, kind, status, code, field, detail, content_hash, rev, at) values",
+      `on conflict(item_id) do update set member_id = excluded.member_id, kind = excluded.kind, status = excluded.status, code = excluded.code,
+         field = excluded.field, detail = excluded.detail, content_hash = excluded.content_hash, rev = excluded.rev, at = excluded.at`,
+      [...this.receiptRows.values()],
+    );
+    this.usageRows = [];
+    this.receiptRows.clear();
+  }
+
+  private insertRows(head: string, tail: string, rows: SqlStorageValue[][]) {
+    if (!rows.length) return;
+    const width = rows[0]!.length;
+    const tuple = `(${placeholders(width)})`;
+    for (const part of chunks(rows, Math.floor(MAX_PARAMS / width))) {
+      this.sql.exec(`${head} ${part.map(() => tuple).join(",")} ${tail}`, ...part.flat());
+    }
+  }
+
+  /** Rebuilds one member-day of day_rollups from the raw rows (see rollups.ts for the definition). */
+  recomputeDay(memberId: string, day: string, timeZone: string) {
+    const { startMs, endMs } = dayBounds(day, timeZone);
+    const entries = this.sql.exec(
+      `select project_id, task_id, start_ms, end_ms from time_entries
+        where member_id = ? and deleted_at is null and end_ms is not null and start_ms < ? and start_ms > ? and end_ms > ?`,
+      memberId, endMs + SLOT_MS, startMs - MAX_ENTRY_MS, startMs,
+    ).toArray().map((r) => ({ projectId: str(r.project_id), taskId: str(r.task_id), startMs: Number(r.start_ms), endMs: Number(r.end_ms) }));
+    const slots = this.sql.exec(
+      "select slot_start_ms, tracked_s, active_s from activity_slots where member_id = ? and slot_start_ms >= ? and slot_start_ms < ?",
+      memberId, startMs, endMs,
+    ).toArray().map((r) => ({ slotStartMs: Number(r.slot_start_ms), trackedS: Number(r.tracked_s), activeS: Number(r.active_s) }));
+    this.sql.exec("delete from day_rollups where member_id = ? and local_day = ?", memberId, day);
+    const rows = computeDayRollup(entries, slots, startMs, endMs);
+    this.insertRows(
+      "insert into day_rollups (member_id, local_day, project_id, task_id, tracked_s, active_s) values", "",
+      rows.map((r) => [memberId, day, r.projectId, r.taskId, r.trackedS, r.activeS]),
+    );
+  }
+
+  /** Everything of one member that intersects [fromMs, toMs), oldest first. */
+  memberDay(memberId: string, fromMs: number, toMs: number): MemberDay {
+    const entries = this.sql.exec(
+      `select id, project_id, task_id, start_ms, end_ms, note, billable, source, rev, device_id, created_at, updated_at from time_entries
+        where member_id = ? and deleted_at is null and start_ms < ? and start_ms > ? and (end_ms is null or end_ms > ?)
+        order by start_ms, id`,
+      memberId, toMs, fromMs - MAX_ENTRY_MS, fromMs,
+    ).toArray().map((r): DayEntry => ({
+      id: String(r.id), projectId: str(r.project_id), taskId: str(r.task_id), startMs: Number(r.start_ms), endMs: num(r.end_ms),
+      note: String(r.note), billable: r.billable === 1, source: isSource(r.source) ? r.source : "api", rev: Number(r.rev),
+      deviceId: str(r.device_id), createdAt: Number(r.created_at), updatedAt: Number(r.updated_at),
+    }));
+    const slots = this.sql.exec(
+      `select id, slot_start_ms, tracked_s, active_s, device_id from activity_slots
+        where member_id = ? and slot_start_ms < ? and slot_start_ms > ? order by slot_start_ms, device_id`,
+      memberId, toMs, fromMs - SLOT_MS,
+    ).toArray().map((r): DaySlot => {
+      const trackedS = Number(r.tracked_s);
+      const activeS = Number(r.active_s);
+      return {
+        id: String(r.id), slotStartMs: Number(r.slot_start_ms), trackedS, activeS,
+        activityPercent: trackedS > 0 ? Math.round((activeS * 100) / trackedS) : null, deviceId: String(r.device_id),
+      };
+    });
+    const usage = this.sql.exec(
+      `select id, app, title, url, start_ms, end_ms, category, device_id from usage_spans
+        where member_id = ? and start_ms < ? and start_ms > ? and end_ms > ? order by start_ms, id`,
+      memberId, toMs, fromMs - MAX_SPAN_MS, fromMs,
+    ).toArray().map((r): DayUsage => ({
+      id: String(r.id), app: String(r.app), title: str(r.title), url: str(r.url), startMs: Number(r.start_ms), endMs: Number(r.end_ms),
+      category: str(r.category), deviceId: str(r.device_id),
+    }));
+    const idle = this.sql.exec(
+      `select id, start_ms, end_ms, decision, project_id, task_id from idle_spans
+        where member_id = ? and start_ms < ? and start_ms > ? and end_ms > ? order by start_ms, id`,
+      memberId, toMs, fromMs - MAX_SPAN_MS, fromMs,
+    ).toArray().map((r): DayIdle => ({
+      id: String(r.id), startMs: Number(r.start_ms), endMs: Number(r.end_ms), decision: isDecision(r.decision) ? r.decision : "keep",
+      projectId: str(r.project_id), taskId: str(r.task_id),
+    }));
+    return { entries, slots, usage, idle };
+  }
+
+  /** Rollup rows of one member for local days fromDay..toDay (inclusive, 'YYYY-MM-DD'). */
+  rollups(memberId: string, fromDay: string, toDay: string): DayRollup[] {
+    return this.sql.exec(
+      `select local_day, project_id, task_id, tracked_s, active_s from day_rollups
+        where member_id = ? and local_day >= ? and local_day <= ? order by local_day, project_id, task_id`,
+      memberId, fromDay, toDay,
+    ).toArray().map((r) => ({
+      localDay: String(r.local_day), projectId: str(r.project_id), taskId: str(r.task_id), trackedS: Number(r.tracked_s), activeS: Number(r.active_s),
+    }));
+  }
+
+  /** Keeps the latest heartbeat: one that arrives late (retries) never moves presence back in time. */
+  heartbeat(memberId: string, at: number, state: HeartbeatState) {
+    this.sql.exec(
+      `insert into presence (member_id, state, last_heartbeat_at, updated_at) values (?, ?, ?, ?)
+       on conflict(member_id) do update set state = excluded.state, last_heartbeat_at = excluded.last_heartbeat_at, updated_at = excluded.updated_at
+       where presence.last_heartbeat_at is null or excluded.last_heartbeat_at >= presence.last_heartbeat_at`,
+      memberId, state, at, at,
+    );
+  }
+
+  presence(memberId: string): { state: string; lastHeartbeatAt: number | null } | null {
+    const r = this.sql.exec("select state, last_heartbeat_at from presence where member_id = ?", memberId).toArray()[0];
+    return r ? { state: String(r.state), lastHeartbeatAt: num(r.last_heartbeat_at) } : null;
+  }
+}
