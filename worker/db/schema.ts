@@ -319,3 +319,15 @@ export const rateWindows = sqliteTable("rate_windows", {
   windowStart: integer("window_start").notNull(),
   count: integer("count").notNull(),
 });
+
+/**
+ * Each workspace's screenshot key pair: agents seal to the public key; the private key is stored only
+ * wrapped by the SCREENSHOT_KEK secret (worker/crypto/hpke.ts). Deleting the workspace deletes the key,
+ * which leaves every copy of its screenshots (backups included) unreadable.
+ */
+export const workspaceKeys = sqliteTable("workspace_keys", {
+  workspaceId: text("workspace_id").primaryKey().references(() => workspaces.id, { onDelete: "cascade" }),
+  publicKey: text("public_key").notNull(),
+  wrappedPrivateKey: text("wrapped_private_key").notNull(),
+  createdAt: integer("created_at").notNull().default(now),
+});

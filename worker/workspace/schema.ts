@@ -37,6 +37,10 @@ export const timeEntries = sqliteTable("time_entries", {
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
   deletedAt: integer("deleted_at"),
+  /** Manual entries under an approval policy start "pending"; everything else is "approved". */
+  approval: text("approval", { enum: ["approved", "pending", "rejected"] }).notNull().default("approved"),
+  /** Why a manual entry was added (required for manual entries). */
+  reason: text("reason"),
 }, (t) => [index("time_entries_member_start_idx").on(t.memberId, t.startMs)]);
 
 /** One row per device and 10-minute slot; activity % = active_s / tracked_s. */
@@ -107,3 +111,32 @@ export const dayRollups = sqliteTable("day_rollups", {
   trackedS: integer("tracked_s").notNull(),
   activeS: integer("active_s").notNull(),
 }, (t) => [index("day_rollups_member_day_idx").on(t.memberId, t.localDay)]);
+
+/**
+ * Screenshot metadata. The images themselves are HPKE envelopes in R2 under keys the server derives
+ * (ws/<ws>/m/<member>/<yyyy-mm-dd>/<shot id>[.thumb]); R2 never sees plaintext.
+ */
+export const screenshots = sqliteTable("screenshots", {
+  id: text("id").primaryKey(),
+  memberId: text("member_id").notNull(),
+  deviceId: text("device_id"),
+  takenAtMs: integer("taken_at_ms").notNull(),
+  slotStartMs: integer("slot_start_ms").notNull(),
+  display: integer("display").notNull().default(0),
+  activityPct: integer("activity_pct"),
+  app: text("app"),
+  contentType: text("content_type").notNull().default("image/jpeg"),
+  r2Key: text("r2_key").notNull(),
+  thumbR2Key: text("thumb_r2_key").notNull(),
+  sizeBytes: integer("size_bytes").notNull(),
+  thumbBytes: integer("thumb_bytes").notNull(),
+  createdAt: integer("created_at").notNull(),
+  deletedAt: integer("deleted_at"),
+}, (t) => [index("screenshots_member_taken_idx").on(t.memberId, t.takenAtMs), index("screenshots_taken_idx").on(t.takenAtMs)]);
+
+/** Who looked at which screenshot, so a member can see who viewed theirs. */
+export const screenshotViews = sqliteTable("screenshot_views", {
+  shotId: text("shot_id").notNull(),
+  viewerMemberId: text("viewer_member_id").notNull(),
+  at: integer("at").notNull(),
+}, (t) => [index("screenshot_views_shot_idx").on(t.shotId)]);
