@@ -16,6 +16,12 @@ import { api } from "./routes/api";
 import type { AppEnv } from "./routes/_shared";
 
 export const MAX_BODY_BYTES = 64 * 1024;
+/** Larger bodies only where they belong: agent batches and encrypted screenshots. */
+export const BODY_LIMITS: readonly (readonly [path: string, bytes: number])[] = [
+  ["/api/v1/agent/batches", 1024 * 1024],
+  ["/api/v1/agent/screenshots", 4 * 1024 * 1024],
+];
+const bodyLimitFor = (path: string) => BODY_LIMITS.find(([p]) => p === path)?.[1] ?? MAX_BODY_BYTES;
 
 export type RemixHandler = (c: import("hono").Context<AppEnv>) => Promise<Response>;
 
@@ -42,7 +48,10 @@ export function createApp(handleWeb: RemixHandler) {
     await next();
   });
 
-  app.use("/api/*", bodyLimit({ maxSize: MAX_BODY_BYTES, onError: () => { throw payloadTooLarge(MAX_BODY_BYTES); } }));
+  app.use("/api/*", (c, next) => {
+    const maxSize = bodyLimitFor(c.req.path);
+    return bodyLimit({ maxSize, onError: () => { throw payloadTooLarge(maxSize); } })(c, next);
+  });
   app.use("*", sessionMiddleware);
 
   app.route("/api", api);

@@ -5,13 +5,15 @@
  * Each device is rate limited per endpoint (429 with Retry-After).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { unauthorized } from "../http/problem";
+import { AppError, unauthorized } from "../http/problem";
 import { emailField, passwordField } from "../services/auth/fields";
 import { agentSettings, matchesIfNoneMatch } from "../services/tracking/agentSettings";
 import { registerDevice, type DeviceCredentials } from "../services/tracking/deviceRegistration";
 import { authenticateDevice, type DevicePrincipal } from "../services/tracking/devices";
 import { HEARTBEAT_STATES, recordHeartbeat } from "../services/tracking/heartbeat";
 import { AGENT_LIMITS, enforceDeviceRateLimit } from "../services/tracking/rateLimit";
+import { uploadBatch } from "../services/tracking/batches";
+import { IngestEnvelope, IngestResponse, MAX_BATCH_ITEMS } from "../contract/agent";
 import { errorResponses, json, jsonBody, newRouter, type AppContext } from "./_shared";
 import { RuleSchema, SettingsValuesSchema } from "./trackingSettings";
 
@@ -130,5 +132,22 @@ agentRoutes.openapi(
     await enforceDeviceRateLimit(c.get("ctx"), device.device.id, AGENT_LIMITS.heartbeat);
     const { at, state } = c.req.valid("json");
     return c.json(await recordHeartbeat(c.get("ctx"), device, { at: Date.parse(at), state }), 200);
+  },
+);
+
+agentRoutes.openapi(
+  createRoute({ method: "post", path: "/agent/batches", tags, security: deviceSecurity,
+    summary: "Upload recorded items (time entries, 10-minute slots, app/site usage, idle decisions). Idempotent per item id: re-sending any part of a batch any number of times leaves the same stored state and the same answers. Valid items are stored even when a neighbour is rejected. Limits: 500 items, 1 MB (413); 60 batches a minute per device (429)",
+    // The item cap is checked in the handler so that an oversized batch is a 413, like an oversized body.
+    request: { body: jsonBody(IngestEnvelope.extend({ items: z.array(z.unknown()) }).openapi("IngestBatch")) },
+    responses: { 200: json(IngestResponse.openapi("IngestResponse")), ...errorResponses } }),
+  async (c) => {
+    const device = await requireDevice(c);
+    await enforceDeviceRateLimit(c.get("ctx"), device.device.id, AGENT_LIMITS.batch);
+    const batch = c.req.valid("json");
+    if (batch.items.length > MAX_BATCH_ITEMS) {
+      throw new AppError(413, "batch_too_many_items", `A batch holds at most ${MAX_BATCH_ITEMS} items; split it.`);
+    }
+    return c.json(await uploadBatch(c.get("ctx"), device, batch), 200);
   },
 );

@@ -1,0 +1,50 @@
+/**
+ * The agent's batch upload (issue 3, "The ingest protocol"). The Worker resolves everything that
+ * lives in D1 — who the device belongs to, the workspace's privacy rules, which projects and tasks
+ * the member may record time on — and hands the batch to the workspace's Durable Object, which
+ * validates every item and writes the valid ones in one transaction (worker/workspace/ingest.ts).
+ */
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { scopeFor } from "../../authz/permissions";
+import type { IngestEnvelope, IngestResponse } from "../../contract/agent";
+import { projectMembers, projects, tasks } from "../../db/schema";
+import { forbidden } from "../../http/problem";
+import { measureClockOffset, type References } from "../../workspace/ingest";
+import type { WorkspaceObject } from "../../workspace/WorkspaceObject";
+import type { ServiceContext } from "../context";
+import type { DevicePrincipal } from "./devices";
+import { loadSettings } from "./settings";
+
+/** Projects (not archived) and their open tasks that this member may record time on. */
+export async function recordableReferences(ctx: ServiceContext, dp: DevicePrincipal): Promise<References> {
+  const everyProject = dp.member.role === "owner" || dp.member.role === "executive";
+  const rows = await ctx.db.select({ id: projects.id }).from(projects).where(and(
+    eq(projects.workspaceId, dp.workspace.id), isNull(projects.archivedAt),
+    ...(everyProject ? [] : [inArray(projects.id, ctx.db.select({ id: projectMembers.projectId }).from(projectMembers)
+      .where(and(eq(projectMembers.memberId, dp.member.id), inArray(projectMembers.role, ["member", "manager"]))))]),
+  ));
+  const projectIds = rows.map((r) => r.id);
+  const taskRows = projectIds.length
+    ? await ctx.db.select({ id: tasks.id, projectId: tasks.projectId }).from(tasks)
+      .where(and(eq(tasks.workspaceId, dp.workspace.id), isNull(tasks.archivedAt), inArray(tasks.projectId, projectIds)))
+    : [];
+  return { projectIds, tasks: taskRows };
+}
+
+export async function uploadBatch(ctx: ServiceContext, dp: DevicePrincipal, batch: IngestEnvelope): Promise<IngestResponse> {
+  // A member whose role no longer records time (e.g. changed to project viewer) keeps nothing new.
+  if (!scopeFor(dp.member.role, "time", "create", { managersSeeApps: true, managersSeeScreenshots: true })) {
+    throw forbidden("tracking_not_allowed", "Your role in this workspace does not record time.");
+  }
+  const receivedAt = ctx.now();
+  const clockOffsetMs = measureClockOffset(batch.sentAt, receivedAt);
+  const [settings, references] = await Promise.all([loadSettings(ctx, dp.workspace.id), recordableReferences(ctx, dp)]);
+  const stub = ctx.env.WORKSPACE.get(ctx.env.WORKSPACE.idFromName(dp.workspace.id)) as DurableObjectStub<WorkspaceObject>;
+  const results = await stub.ingest({
+    memberId: dp.member.id, deviceId: dp.device.id, timeZone: dp.member.timeZone, clockOffsetMs, receivedAt,
+    items: batch.items,
+    rules: { exclusions: settings.exclusions, captureTitles: settings.captureTitles, trackUrls: settings.trackUrls, trackApps: settings.trackApps },
+    references,
+  });
+  return { receivedAt: new Date(receivedAt).toISOString(), clockOffsetMs, results };
+}
