@@ -116,3 +116,18 @@ describe("POST /agent/batches", () => {
     expect((await api(agent.deviceToken, "POST", "/api/v1/agent/batches", { sentAt: new Date().toISOString(), items: [] })).status).toBe(401);
   });
 });
+
+describe("idle decisions", () => {
+  it("audits each newly stored keep/discard/reassign decision once", async () => {
+    const { auditLog } = await import("../../worker/db/schema");
+    const { and } = await import("drizzle-orm");
+    const w = await roleWorld();
+    const agent = await signInAgent(w.roles.employee.token, w.ws);
+    const start = Date.now() - 40 * MIN;
+    const idle = { kind: "idle", id: v7(), start: new Date(start).toISOString(), end: new Date(start + 12 * MIN).toISOString(), decision: "reassign", projectId: w.projectA };
+    for (let i = 0; i < 2; i++) await api(agent.deviceToken, "POST", "/api/v1/agent/batches", { sentAt: new Date().toISOString(), items: [idle] });
+    const rows = await ctx().db.select().from(auditLog).where(and(eq(auditLog.chain, w.ws), eq(auditLog.action, "time.idle_decided")));
+    expect(rows).toHaveLength(1);
+    expect(JSON.parse(rows[0]!.data)).toMatchObject({ decision: "reassign", projectId: w.projectA });
+  });
+});

@@ -6,7 +6,8 @@
  */
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { scopeFor } from "../../authz/permissions";
-import type { IngestEnvelope, IngestResponse } from "../../contract/agent";
+import { IdleItem, type IngestEnvelope, type IngestResponse, type ItemResult } from "../../contract/agent";
+import { appendAudit } from "../audit";
 import { projectMembers, projects, tasks } from "../../db/schema";
 import { forbidden } from "../../http/problem";
 import { measureClockOffset, type References } from "../../workspace/ingest";
@@ -46,5 +47,20 @@ export async function uploadBatch(ctx: ServiceContext, dp: DevicePrincipal, batc
     rules: { exclusions: settings.exclusions, captureTitles: settings.captureTitles, trackUrls: settings.trackUrls, trackApps: settings.trackApps },
     references,
   });
+  await auditIdleDecisions(ctx, dp, batch.items, results);
   return { receivedAt: new Date(receivedAt).toISOString(), clockOffsetMs, results };
+}
+
+/** "The outcome is audited" (issue 3): each newly stored keep / discard / reassign decision. */
+async function auditIdleDecisions(ctx: ServiceContext, dp: DevicePrincipal, items: unknown[], results: ItemResult[]) {
+  for (const [i, raw] of items.entries()) {
+    if (results[i]?.status !== "stored") continue;
+    const idle = IdleItem.safeParse(raw);
+    if (!idle.success) continue;
+    const { id, start, end, decision, projectId } = idle.data;
+    await appendAudit(ctx, {
+      chain: dp.workspace.id, actorUserId: dp.member.userId, action: "time.idle_decided", targetType: "idle_span", targetId: id,
+      data: { start, end, decision, projectId: projectId ?? null, deviceId: dp.device.id },
+    });
+  }
 }
