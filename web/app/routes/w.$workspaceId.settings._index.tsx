@@ -1,6 +1,7 @@
 /**
- * Workspace settings: name and time zone (owners, executives), the owner-only privacy and security
- * toggles, ownership transfer and deletion. Each form posts an `intent`; services enforce the rules.
+ * Workspace settings, General tab: name and time zone (owners, executives), the owner-only privacy
+ * and security toggles, ownership transfer and deletion. Each form posts an `intent`; services
+ * enforce the rules. The Tracking and Rules tabs are sibling routes (settings.tracking, settings.rules).
  */
 import { redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
@@ -9,16 +10,20 @@ import { can } from "../../../worker/authz/policy";
 import { NameSchema, TimeZoneSchema } from "../../../worker/contract/common";
 import { listMembers } from "../../../worker/services/members";
 import { deleteWorkspace, getWorkspace, transferOwnership, updateWorkspace } from "../../../worker/services/workspaces";
+import { SettingsTabs } from "../components/settings/SettingsTabs";
+import { settingsLinks } from "../components/settings/styles";
 import { Alert, Button, Card, CheckboxField, Field, FormError, PageHeader, SelectField, Stack, fieldError, roleLabel } from "../components/ui";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
 import { actionError, actionOk } from "../lib/forms";
+import { canOpenGeneralSettings } from "../lib/settingsAccess.server";
 
 export const meta: MetaFunction = () => [{ title: "Settings · Worktrail" }];
+export const links = settingsLinks;
 
 export async function loader({ context, request, params }: LoaderFunctionArgs) {
   const actor = await requireActor(context, request, params.workspaceId);
-  if (!can(actor, "settings", "update") && !can(actor, "privacy_toggles", "update")) throw new Response("Not found", { status: 404 });
+  if (!canOpenGeneralSettings(actor)) throw new Response("Not found", { status: 404 });
   try {
     const ws = await getWorkspace(context.ctx, actor);
     const isOwner = can(actor, "owners", "manage");
@@ -78,6 +83,7 @@ export default function Settings() {
   return (
     <Stack gap={6}>
       <PageHeader title="Settings" description="How this workspace works, and what managers may see." />
+      <SettingsTabs workspaceId={ws.id} showGeneral />
       {ok && <Alert tone="success">{ok}</Alert>}
       <FormError error={error} />
       {canEdit && (

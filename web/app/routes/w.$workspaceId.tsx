@@ -10,6 +10,7 @@ import { can } from "../../../worker/authz/policy";
 import { listMyWorkspaces } from "../../../worker/services/workspaces";
 import { AppSidebar, type NavItem } from "../components/ui";
 import { requireActor, requireUser, toResponse } from "../lib/guards.server";
+import { settingsHome } from "../lib/settingsAccess.server";
 
 /** Links the actor's role may follow; the pages check again on the server (this only hides). */
 function workspaceNav(actor: Actor): NavItem[] {
@@ -20,9 +21,10 @@ function workspaceNav(actor: Actor): NavItem[] {
   if (can(actor, "clients", "read")) nav.push({ to: `${base}/clients`, label: "Clients", icon: "briefcase" });
   if (can(actor, "projects", "read")) nav.push({ to: `${base}/projects`, label: "Projects", icon: "folder" });
   if (can(actor, "audit", "read")) nav.push({ to: `${base}/audit`, label: "Audit log", icon: "shield" });
-  if (can(actor, "settings", "update") || can(actor, "privacy_toggles", "update")) {
-    nav.push({ to: `${base}/settings`, label: "Settings", icon: "settings" });
-  }
+  if (can(actor, "devices", "read")) nav.push({ to: `${base}/devices`, label: "Devices", icon: "pulse" });
+  // Everyone reads the tracking settings (what is recorded about them); only admins get the General tab.
+  const settings = settingsHome(actor);
+  if (settings) nav.push({ to: settings, label: "Settings", icon: "settings" });
   return nav;
 }
 
