@@ -92,6 +92,7 @@ const AgentRule = RuleSchema.omit({ createdAt: true }).extend({
 const AgentSettings = z.object({
   workspaceId: z.string(), memberId: z.string(), deviceId: z.string(),
   version: z.number().int(),
+  screenshotPublicKey: z.string().openapi({ description: "The workspace's HPKE public key (P-256, base64): seal every screenshot to it before it touches disk (worker/crypto/hpke.ts)" }),
   settings: SettingsValuesSchema,
   rules: z.array(AgentRule).openapi({ description: "Evaluation order: the first rule matching a usage span decides its category and project" }),
 }).openapi("AgentSettings");
