@@ -51,8 +51,11 @@ describe("permission table", () => {
     expect(scopeFor("team_manager", "apps", "read", { managersSeeScreenshots: false, managersSeeApps: true })).toBe("team");
   });
 
-  it("only employees may delete their own screenshots; viewers change nothing", () => {
+  it("screenshot deletion follows the read scope of each manager; employees their own; viewers change nothing", () => {
     expect(scopeFor("employee", "screenshots", "delete", open)).toBe("own");
+    expect(scopeFor("team_manager", "screenshots", "delete", open)).toBe("team");
+    expect(scopeFor("project_manager", "screenshots", "delete", open)).toBe("project");
+    expect(scopeFor("owner", "screenshots", "delete", open)).toBe("all");
     const viewerWrites = PERMISSIONS.project_viewer.filter((p) => !p.includes(":read:"));
     expect(viewerWrites.sort()).toEqual(["profile:update:own"]);
   });

@@ -55,6 +55,9 @@ const administration: Permission[] = [
   "project_members:update:all", "tasks:read:all", "tasks:create:all", "tasks:update:all", "tasks:delete:all",
   "audit:read:all", "profile:update:all",
   ...trackingFor("all"), "time:create:own", "time:update:all", "approvals:manage:all",
+  // Screenshots: managers delete any in their scope (only the screenshot goes); a member deleting
+  // their own also loses the slot's time, and only when the workspace allows it (ADR 0007).
+  "screenshots:delete:all",
   "tracking_settings:update:all", "rules:create:all", "rules:update:all", "rules:delete:all",
   ...agentUser, "devices:read:all", "devices:delete:all",
 ];
@@ -69,7 +72,7 @@ export const PERMISSIONS: Record<Role, readonly Permission[]> = {
     ...everyone,
     "members:read:team", "teams:read:team",
     "projects:read:assigned", "clients:read:assigned", "tasks:read:assigned",
-    ...trackingFor("team"), "time:create:own", "time:update:own", "approvals:manage:team",
+    ...trackingFor("team"), "time:create:own", "time:update:own", "approvals:manage:team", "screenshots:delete:team",
     ...agentUser,
   ],
   project_manager: [
@@ -80,7 +83,7 @@ export const PERMISSIONS: Record<Role, readonly Permission[]> = {
     "projects:read:assigned", "projects:update:project", "project_members:update:project",
     "clients:read:assigned", "tasks:read:assigned",
     "tasks:create:project", "tasks:update:project", "tasks:delete:project",
-    ...trackingFor("project"), "time:create:own", "time:update:own", "approvals:manage:project",
+    ...trackingFor("project"), "time:create:own", "time:update:own", "approvals:manage:project", "screenshots:delete:project",
     ...agentUser,
   ],
   employee: [

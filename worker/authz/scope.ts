@@ -3,7 +3,7 @@
  * workspace, so foreign-workspace ids and out-of-scope rows are simply not found (404).
  * Scope is applied in SQL, never by filtering rows after a query.
  */
-import { and, eq, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import { clients, devices, members, projectMembers, projects, teamMembers, teams, tasks } from "../db/schema";
 import type { Actor } from "./actor";
 import type { Scope } from "./permissions";
@@ -75,4 +75,40 @@ export function devicesWhere(a: Actor, scope: Scope = readScope(a, "devices", "d
   const ws = eq(devices.workspaceId, a.workspace.id);
   if (scope === "all") return ws;
   return and(ws, eq(devices.memberId, me(a)))!;
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Tracking records (time, activity, apps). The Workspace object knows no roles: these give the
+ * member and project sets the Worker resolves here and passes to it (DESIGN.md, "Access control").
+ * ---------------------------------------------------------------------------------------------- */
+
+/**
+ * Projects whose time a "project"-scoped reader sees: the ones they manage, or for project viewers
+ * the ones they are assigned to (permissions.ts, scope `project`).
+ */
+export const projectScopeIds = (a: Actor) => (a.member.role === "project_viewer" ? assignedProjectIds(a) : managedProjectIds(a));
+
+/**
+ * SQL boolean: does a tracking `scope` (time/activity/apps read) reach the member in `memberId`?
+ * team: self and members of managed teams; project: self and members assigned to a project of
+ * projectScopeIds (their records are then limited to those projects by the caller); own: self.
+ */
+export function coversMember(a: Actor, scope: Scope | null, memberId: SQLWrapper): SQL {
+  switch (scope) {
+    case "all": return sql`1`;
+    case "team": return sql`(${memberId} = ${me(a)} or ${memberId} in ${managedTeamMemberIds(a)})`;
+    case "project":
+      return sql`(${memberId} = ${me(a)} or ${memberId} in (select pm.member_id from ${projectMembers} pm where pm.project_id in ${projectScopeIds(a)}))`;
+    case "own": return sql`${memberId} = ${me(a)}`;
+    default: return sql`0`;
+  }
+}
+
+/** Projects a member may record time on: assigned as member or manager, not archived. */
+export function trackableProjectsWhere(workspaceId: string, memberId: string): SQL {
+  return and(
+    eq(projects.workspaceId, workspaceId),
+    sql`${projects.archivedAt} is null`,
+    sql`${projects.id} in (select project_id from ${projectMembers} where member_id = ${memberId} and role in ('member', 'manager'))`,
+  )!;
 }

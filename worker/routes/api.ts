@@ -16,6 +16,8 @@ import { devRoutes } from "./dev";
 import { agentRoutes } from "./agent";
 import { trackingSettingsRoutes } from "./trackingSettings";
 import { deviceRoutes } from "./devices";
+import { timeRoutes } from "./time";
+import { screenshotRoutes } from "./screenshots";
 
 export const api = newRouter();
 
@@ -23,7 +25,7 @@ api.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "
 api.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", { type: "apiKey", in: "cookie", name: "__Host-wt_at" });
 
 api.route("/", health);
-for (const r of [authRoutes, accountRoutes, workspaceRoutes, memberRoutes, invitationRoutes, teamRoutes, clientRoutes, projectRoutes, taskRoutes, auditRoutes, devRoutes, agentRoutes, trackingSettingsRoutes, deviceRoutes]) {
+for (const r of [authRoutes, accountRoutes, workspaceRoutes, memberRoutes, invitationRoutes, teamRoutes, clientRoutes, projectRoutes, taskRoutes, auditRoutes, devRoutes, agentRoutes, trackingSettingsRoutes, deviceRoutes, screenshotRoutes, timeRoutes]) {
   api.route("/v1", r);
 }
 

@@ -2,10 +2,11 @@ import { and, isNotNull, lt, or } from "drizzle-orm";
 import { createDb } from "../db/client";
 import { deviceCodes, emailTokens, loginThrottle, rateWindows, sessions } from "../db/schema";
 import type { Env } from "../env";
+import { runScreenshotRetention } from "./screenshots/retention";
 
 const DAY = 24 * 3600 * 1000;
 
-/** Hourly cron: drop what can no longer be used. (Screenshot retention joins with the tracking issue.) */
+/** Hourly cron: drop what can no longer be used, and screenshots past their workspace's retention. */
 export async function runHousekeeping(env: Env, now = Date.now()) {
   const db = createDb(env.DB);
   await db.batch([
@@ -15,4 +16,5 @@ export async function runHousekeeping(env: Env, now = Date.now()) {
     db.delete(rateWindows).where(lt(rateWindows.windowStart, now - DAY)),
     db.delete(deviceCodes).where(lt(deviceCodes.expiresAt, now - DAY)),
   ]);
+  await runScreenshotRetention(env, now);
 }

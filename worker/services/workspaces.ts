@@ -5,11 +5,13 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { Actor, Principal } from "../authz/actor";
 import { requireScope } from "../authz/policy";
-import { members, users, workspaces } from "../db/schema";
+import { members, users, workspaceKeys, workspaces } from "../db/schema";
 import { newId } from "../db/ids";
 import { badRequest, conflict, forbidden, notFound } from "../http/problem";
 import { appendAudit } from "./audit";
 import type { ServiceContext } from "./context";
+import { newWorkspaceKeyRow } from "./screenshots/keys";
+import { deleteWorkspaceObjects } from "./screenshots/storage";
 
 export interface CreateWorkspaceInput {
   name: string;
@@ -22,9 +24,11 @@ export async function createWorkspace(ctx: ServiceContext, p: Principal, input: 
   const [user] = await ctx.db.select({ timeZone: users.timeZone, name: users.name }).from(users).where(eq(users.id, p.userId));
   if (!user) throw notFound("user");
   const timeZone = input.timeZone ?? user.timeZone;
+  const screenshotKey = await newWorkspaceKeyRow(ctx.env, id);
   await ctx.db.batch([
     ctx.db.insert(workspaces).values({ id, name: input.name, timeZone }),
     ctx.db.insert(members).values({ id: memberId, workspaceId: id, userId: p.userId, role: "owner", displayName: user.name, timeZone: user.timeZone }),
+    ctx.db.insert(workspaceKeys).values(screenshotKey),
   ]);
   await appendAudit(ctx, { chain: id, actorUserId: p.userId, action: "workspace.created", targetType: "workspace", targetId: id, data: { name: input.name } });
   return { id, name: input.name, timeZone, memberId, role: "owner" as const };
@@ -92,10 +96,14 @@ export async function deleteWorkspace(ctx: ServiceContext, actor: Actor, confirm
   await appendAudit(ctx, { chain: "global", actorUserId: actor.userId, action: "workspace.deleted", targetType: "workspace", targetId: actor.workspace.id, data: { name: actor.workspace.name } });
 }
 
-/** Empties the workspace's Durable Object (its tracking records); D1 rows go by cascade afterwards. */
+/**
+ * Empties the workspace's Durable Object (its tracking records) and deletes its screenshot ciphertext
+ * from R2; D1 rows (including the screenshot key) go by cascade afterwards.
+ */
 export async function destroyWorkspaceStorage(ctx: ServiceContext, workspaceId: string) {
   const stub = ctx.env.WORKSPACE.get(ctx.env.WORKSPACE.idFromName(workspaceId)) as DurableObjectStub<import("../workspace/WorkspaceObject").WorkspaceObject>;
   await stub.destroy();
+  await deleteWorkspaceObjects(ctx.env.SCREENSHOTS, workspaceId);
 }
 
 export function assertNotLastOwner(ownerCount: number) {

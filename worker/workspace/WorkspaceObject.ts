@@ -7,6 +7,12 @@ import { applyBatch, IngestInput, prepareItems } from "./ingest";
 import migrations from "./migrations/migrations.js";
 import * as schema from "./schema";
 import { TrackingStore, type DayRollup, type HeartbeatState, type MemberDay } from "./trackingStore";
+import { applyTimeCommand, readEntry, runningEntry, TimeCommand, type StoredEntry, type TimeResult } from "./timeEntries";
+import { readTimeView, TimeViewQuery, type TimeView } from "./timeView";
+import {
+  NewShot, ScreenshotStore, ShotDeletion, ShotListQuery, ShotProbe, ShotScope,
+  type ShotDeletionResult, type ShotRow, type ShotVerdict,
+} from "./screenshots";
 
 /**
  * One object per workspace (idFromName(workspaceId)). It is the single writer of that workspace's
@@ -16,11 +22,13 @@ import { TrackingStore, type DayRollup, type HeartbeatState, type MemberDay } fr
 export class WorkspaceObject extends DurableObject<Env> {
   readonly db: DrizzleSqliteDODatabase<typeof schema>;
   private readonly store: TrackingStore;
+  private readonly shots: ScreenshotStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = drizzle(ctx.storage, { schema });
     this.store = new TrackingStore(ctx.storage.sql);
+    this.shots = new ScreenshotStore(ctx.storage.sql);
     // Migrations run before any request reaches the object.
     ctx.blockConcurrencyWhile(async () => {
       await migrate(this.db, migrations);
@@ -49,14 +57,41 @@ export class WorkspaceObject extends DurableObject<Env> {
     return this.ctx.storage.transactionSync(() => applyBatch(this.store, parsed, prepared));
   }
 
-  /** A member's entries, slots (with activity %), usage and idle spans intersecting [fromMs, toMs). */
-  async memberDay(memberId: string, fromMs: number, toMs: number): Promise<MemberDay> {
-    return this.store.memberDay(memberId, fromMs, toMs);
+  /**
+   * A member's entries, slots (with activity %), usage and idle spans intersecting [fromMs, toMs), and
+   * the screenshots taken in it that `shotScope` (the viewer's screenshots:read scope) covers; without
+   * a scope, no screenshots.
+   */
+  async memberDay(memberId: string, fromMs: number, toMs: number, shotScope?: ShotScope): Promise<MemberDay & { screenshots: ShotRow[] }> {
+    const screenshots = shotScope
+      ? this.shots.list({ memberId, fromMs, toMs, scope: ShotScope.parse(shotScope), limit: 500, after: null })
+      : [];
+    return { ...this.store.memberDay(memberId, fromMs, toMs), screenshots };
   }
 
   /** Day rollup rows of a member for local days fromDay..toDay ('YYYY-MM-DD', inclusive). */
   async rollups(memberId: string, fromDay: string, toDay: string): Promise<DayRollup[]> {
     return this.store.rollups(memberId, fromDay, toDay);
+  }
+
+  /** People's writes of time entries (timer, manual entries, edits, approvals): see timeEntries.ts. */
+  async timeCommand(cmd: TimeCommand): Promise<TimeResult> {
+    const parsed = TimeCommand.parse(cmd);
+    return this.ctx.storage.transactionSync(() => applyTimeCommand(this.ctx.storage.sql, this.store, parsed));
+  }
+
+  /** A live time entry by id, or null. */
+  async timeEntry(id: string): Promise<StoredEntry | null> {
+    return readEntry(this.ctx.storage.sql, id);
+  }
+
+  async runningEntry(memberId: string): Promise<StoredEntry | null> {
+    return runningEntry(this.ctx.storage.sql, memberId);
+  }
+
+  /** A member's timesheet limited to the member/project sets the Worker resolved (timeView.ts). */
+  async timeView(query: TimeViewQuery): Promise<TimeView> {
+    return readTimeView(this.ctx.storage.sql, TimeViewQuery.parse(query));
   }
 
   /** Presence for the live board: `at` is the server time the heartbeat arrived. */
@@ -66,6 +101,48 @@ export class WorkspaceObject extends DurableObject<Env> {
 
   async presenceOf(memberId: string): Promise<{ state: string; lastHeartbeatAt: number | null } | null> {
     return this.store.presence(memberId);
+  }
+
+  /* Screenshots (worker/workspace/screenshots.ts). Scopes come from the Worker's authz module. */
+
+  /** Whether an upload would be stored, before the Worker writes anything to R2. */
+  async screenshotVerdict(probe: ShotProbe): Promise<ShotVerdict> {
+    return this.shots.judge(ShotProbe.parse(probe));
+  }
+
+  async recordScreenshot(shot: NewShot): Promise<ShotVerdict> {
+    const parsed = NewShot.parse(shot);
+    return this.ctx.storage.transactionSync(() => this.shots.record(parsed));
+  }
+
+  async screenshot(id: string, scope: ShotScope): Promise<ShotRow | null> {
+    return this.shots.get(id, ShotScope.parse(scope));
+  }
+
+  async listScreenshots(q: ShotListQuery): Promise<ShotRow[]> {
+    return this.shots.list(ShotListQuery.parse(q));
+  }
+
+  async recordScreenshotView(shotId: string, viewerMemberId: string, at: number): Promise<void> {
+    this.shots.recordView(shotId, viewerMemberId, at);
+  }
+
+  async screenshotViews(shotId: string): Promise<{ viewerMemberId: string; at: number }[]> {
+    return this.shots.views(shotId);
+  }
+
+  /** Marks the shot deleted and, for the member's own deletion, removes its slot's time (one transaction). */
+  async deleteScreenshot(d: ShotDeletion): Promise<ShotDeletionResult> {
+    const parsed = ShotDeletion.parse(d);
+    return this.ctx.storage.transactionSync(() => this.shots.delete(parsed, this.store));
+  }
+
+  async expiredScreenshots(cutoffMs: number, limit: number): Promise<{ id: string; r2Key: string; thumbR2Key: string }[]> {
+    return this.shots.expired(cutoffMs, limit);
+  }
+
+  async purgeScreenshots(ids: string[]): Promise<void> {
+    this.ctx.storage.transactionSync(() => this.shots.purge(ids));
   }
 
   /** Deletes everything the object holds (workspace deletion). */

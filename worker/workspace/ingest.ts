@@ -43,11 +43,24 @@ export const References = z.object({
 });
 export type References = z.infer<typeof References>;
 
+/**
+ * Zones already found valid. isTimeZone builds an Intl.DateTimeFormat, which cost more than the rest
+ * of a batch's envelope parse (docs/benchmarks.md); a member's zone is the same on every batch.
+ */
+const validTimeZones = new Set<string>();
+function knownTimeZone(tz: string): boolean {
+  if (validTimeZones.has(tz)) return true;
+  if (!isTimeZone(tz)) return false;
+  if (validTimeZones.size >= 1000) validTimeZones.clear();
+  validTimeZones.add(tz);
+  return true;
+}
+
 /** What the Worker passes after authenticating the device (member and device come from the token, never the body). */
 export const IngestInput = z.object({
   memberId: z.string().min(1).max(64),
   deviceId: z.string().min(1).max(64),
-  timeZone: z.string().refine(isTimeZone, "Unknown IANA time zone."),
+  timeZone: z.string().refine(knownTimeZone, "Unknown IANA time zone."),
   /** Server time minus agent time (ms): added to every timestamp of the batch. */
   clockOffsetMs: z.number().int(),
   receivedAt: z.number().int().positive(),
@@ -228,7 +241,7 @@ type Ready = Extract<PreparedItem, { item: NormalizedItem }>;
 type EntryItem = Extract<NormalizedItem, { kind: "time_entry" }>;
 
 /** How far back before an entry a slot that it covers may start (slots belong to the day they start in). */
-const entryDays = (startMs: number, endMs: number | null, tz: string) => daysTouched(startMs - SLOT_MS, endMs ?? startMs + 1, tz);
+export const entryDays = (startMs: number, endMs: number | null, tz: string) => daysTouched(startMs - SLOT_MS, endMs ?? startMs + 1, tz);
 
 /**
  * Order in which time entries are applied within a batch, so that edits which free time come before

@@ -33,14 +33,31 @@ export function localDay(ms: number, timeZone: string): string {
 }
 
 /** The zone's offset from UTC at an instant, in ms (positive east of Greenwich). */
-function offsetAt(ms: number, timeZone: string): number {
+export function offsetAt(ms: number, timeZone: string): number {
   const w = wallClock(ms, timeZone);
   const asUtc = Date.UTC(w.y, w.m - 1, w.d, w.h, w.min, w.s);
   return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
+/**
+ * dayStart is pure and the ingest asks for the same few days on every batch (several Intl calls
+ * each), so answers are remembered; the map is dropped whole when it grows large.
+ */
+const dayStarts = new Map<string, number>();
+const DAY_START_CACHE_SIZE = 4096;
+
 /** The first instant whose local date is `day`. */
 export function dayStart(day: string, timeZone: string): number {
+  const key = `${timeZone}|${day}`;
+  const known = dayStarts.get(key);
+  if (known !== undefined) return known;
+  const t = computeDayStart(day, timeZone);
+  if (dayStarts.size >= DAY_START_CACHE_SIZE) dayStarts.clear();
+  dayStarts.set(key, t);
+  return t;
+}
+
+function computeDayStart(day: string, timeZone: string): number {
   const [y, m, d] = day.split("-").map(Number) as [number, number, number];
   const midnightUtc = Date.UTC(y, m - 1, d);
   // Two rounds settle the offset unless midnight falls into a DST gap; then search the gap.

@@ -116,13 +116,13 @@ export class TrackingStore {
   /**
    * The first live entry of the member that shares time with [startMs, endMs). A running entry
    * occupies only its start until its end is known (ADR 0006), so stale revisions of a running entry
-   * arriving late never collide with what followed it.
+   * arriving late never collide with what followed it. A rejected manual entry holds no time.
    */
   findOverlap(memberId: string, id: string, startMs: number, endMs: number | null): { id: string; startMs: number; endMs: number | null } | null {
     const end = endMs ?? startMs + 1;
     const rows = this.sql.exec(
       `select id, start_ms, end_ms from time_entries
-        where member_id = ? and deleted_at is null and id <> ?
+        where member_id = ? and deleted_at is null and approval <> 'rejected' and id <> ?
           and start_ms < ? and start_ms > ? and coalesce(end_ms, start_ms + 1) > ?
         order by start_ms limit 1`,
       memberId, id, end, startMs - MAX_ENTRY_MS, startMs,
@@ -201,12 +201,15 @@ export class TrackingStore {
     }
   }
 
-  /** Rebuilds one member-day of day_rollups from the raw rows (see rollups.ts for the definition). */
+  /**
+   * Rebuilds one member-day of day_rollups from the raw rows (see rollups.ts for the definition).
+   * Manual entries waiting for approval (or rejected) are not tracked time yet.
+   */
   recomputeDay(memberId: string, day: string, timeZone: string) {
     const { startMs, endMs } = dayBounds(day, timeZone);
     const entries = this.sql.exec(
       `select project_id, task_id, start_ms, end_ms from time_entries
-        where member_id = ? and deleted_at is null and end_ms is not null and start_ms < ? and start_ms > ? and end_ms > ?`,
+        where member_id = ? and deleted_at is null and approval = 'approved' and end_ms is not null and start_ms < ? and start_ms > ? and end_ms > ?`,
       memberId, endMs + SLOT_MS, startMs - MAX_ENTRY_MS, startMs,
     ).toArray().map((r) => ({ projectId: str(r.project_id), taskId: str(r.task_id), startMs: Number(r.start_ms), endMs: Number(r.end_ms) }));
     const slots = this.sql.exec(

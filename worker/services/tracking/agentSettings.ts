@@ -13,6 +13,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { sha256Hex } from "../../crypto/encoding";
 import { teamMembers, teams } from "../../db/schema";
 import type { ServiceContext } from "../context";
+import { ensureWorkspaceKey } from "../screenshots/keys";
 import type { DevicePrincipal } from "./devices";
 import { rulesForMember, type Rule } from "./rules";
 import { loadSettings, type TrackingSettings } from "./settings";
@@ -30,6 +31,8 @@ export interface AgentSettings {
   settings: Omit<TrackingSettings, "version" | "updatedAt">;
   /** In evaluation order: the first rule that matches a usage span decides its category (and project). */
   rules: AgentRule[];
+  /** The workspace's HPKE public key (base64, uncompressed P-256): the agent seals screenshots to it. Never changes. */
+  screenshotPublicKey: string;
 }
 
 async function memberTeamIds(ctx: ServiceContext, memberId: string): Promise<string[]> {
@@ -41,7 +44,7 @@ async function memberTeamIds(ctx: ServiceContext, memberId: string): Promise<str
 export async function agentSettings(ctx: ServiceContext, dp: DevicePrincipal): Promise<{ etag: string; body: AgentSettings }> {
   const ws = dp.workspace.id;
   const [teamIds, current] = await Promise.all([memberTeamIds(ctx, dp.member.id), loadSettings(ctx, ws)]);
-  const rules = await rulesForMember(ctx, ws, teamIds);
+  const [rules, screenshotPublicKey] = await Promise.all([rulesForMember(ctx, ws, teamIds), ensureWorkspaceKey(ctx, ws)]);
   const { version, updatedAt: _u, ...settings } = current;
   const teamsDigest = (await sha256Hex(teamIds.join(","))).slice(0, 16);
   return {
@@ -49,6 +52,7 @@ export async function agentSettings(ctx: ServiceContext, dp: DevicePrincipal): P
     body: {
       workspaceId: ws, memberId: dp.member.id, deviceId: dp.device.id, version, settings,
       rules: rules.map(({ createdAt: _c, ...r }) => ({ ...r, scope: r.teamId === null ? "workspace" : "team" })),
+      screenshotPublicKey,
     },
   };
 }

@@ -16,19 +16,22 @@ import type { ServiceContext } from "../context";
 import type { DevicePrincipal } from "./devices";
 import { loadSettings } from "./settings";
 
-/** Projects (not archived) and their open tasks that this member may record time on. */
+/**
+ * Projects (not archived) and their open tasks that this member may record time on. One query (a
+ * left join, so projects without tasks still count): it runs on every batch, and each D1 round trip
+ * adds to the upload's latency (docs/benchmarks.md).
+ */
 export async function recordableReferences(ctx: ServiceContext, dp: DevicePrincipal): Promise<References> {
   const everyProject = dp.member.role === "owner" || dp.member.role === "executive";
-  const rows = await ctx.db.select({ id: projects.id }).from(projects).where(and(
-    eq(projects.workspaceId, dp.workspace.id), isNull(projects.archivedAt),
-    ...(everyProject ? [] : [inArray(projects.id, ctx.db.select({ id: projectMembers.projectId }).from(projectMembers)
-      .where(and(eq(projectMembers.memberId, dp.member.id), inArray(projectMembers.role, ["member", "manager"]))))]),
-  ));
-  const projectIds = rows.map((r) => r.id);
-  const taskRows = projectIds.length
-    ? await ctx.db.select({ id: tasks.id, projectId: tasks.projectId }).from(tasks)
-      .where(and(eq(tasks.workspaceId, dp.workspace.id), isNull(tasks.archivedAt), inArray(tasks.projectId, projectIds)))
-    : [];
+  const rows = await ctx.db.select({ projectId: projects.id, taskId: tasks.id }).from(projects)
+    .leftJoin(tasks, and(eq(tasks.projectId, projects.id), eq(tasks.workspaceId, projects.workspaceId), isNull(tasks.archivedAt)))
+    .where(and(
+      eq(projects.workspaceId, dp.workspace.id), isNull(projects.archivedAt),
+      ...(everyProject ? [] : [inArray(projects.id, ctx.db.select({ id: projectMembers.projectId }).from(projectMembers)
+        .where(and(eq(projectMembers.memberId, dp.member.id), inArray(projectMembers.role, ["member", "manager"]))))]),
+    ));
+  const projectIds = [...new Set(rows.map((r) => r.projectId))];
+  const taskRows = rows.flatMap((r) => (r.taskId === null ? [] : [{ id: r.taskId, projectId: r.projectId }]));
   return { projectIds, tasks: taskRows };
 }
 
