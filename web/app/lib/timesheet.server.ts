@@ -22,6 +22,8 @@ import { loadSettings } from "../../../worker/services/tracking/settings";
 import { dayBounds, localDay } from "../../../worker/workspace/localDay";
 import type { DayStrip, EntryRow, Running, Work } from "../components/time/types";
 import type { AppRow, IdleRow, SiteRow } from "../components/time/UsageCards";
+import type { ShotTile } from "../components/time/ScreenshotGrid";
+import { listMemberScreenshots } from "../../../worker/services/screenshots/access";
 import { readForm } from "./forms.server";
 
 /** Navigation, not data: malformed values fall back (a malformed member id then answers 404 below). */
@@ -116,6 +118,7 @@ export async function timesheetPage(ctx: ServiceContext, actor: Actor, url: URL)
   const others = scopeOf(actor, "time", "read") === "own" ? [] : await timeMembers(ctx, actor);
 
   const fmt = (iso: string) => localTime(Date.parse(iso), tz);
+  const screenshots = await screenshotsFor(ctx, actor, memberId, instantOf(from, "00:00", tz), instantOf(addDays(from, step), "00:00", tz), tz);
   return {
     member: access.member,
     self,
@@ -149,7 +152,23 @@ export async function timesheetPage(ctx: ServiceContext, actor: Actor, url: URL)
     apps: sheet.apps?.map((a): AppRow => ({ app: a.app, category: a.category, duration: hoursMinutes(a.seconds) })) ?? null,
     sites: sheet.sites?.map((s): SiteRow => ({ host: s.host, duration: hoursMinutes(s.seconds) })) ?? null,
     idle: sheet.idle?.map((i): IdleRow => ({ id: i.id, from: fmt(i.start), to: fmt(i.end), decision: i.decision })) ?? null,
+    screenshots,
   };
+}
+
+/**
+ * The screenshots of the period the viewer's screenshots:read scope covers (null when the role sees
+ * none, e.g. project viewers or managers under the owner's privacy toggle for other people's shots).
+ */
+async function screenshotsFor(ctx: ServiceContext, actor: Actor, memberId: string, fromMs: number, toMs: number, tz: string): Promise<ShotTile[] | null> {
+  if (!can(actor, "screenshots", "read")) return null;
+  try {
+    const page = await listMemberScreenshots(ctx, actor, memberId, { from: fromMs, to: toMs, limit: 200 });
+    return page.items.map((s) => ({ id: s.id, thumbUrl: s.thumbUrl, fullUrl: s.fullUrl, time: localTime(s.takenAt, tz), app: s.app, activityPct: s.activityPct }));
+  } catch (e) {
+    if (e instanceof AppError && e.status === 404) return null;
+    throw e;
+  }
 }
 
 /* ---------------------------------------------------------------------------------------- actions */

@@ -13,6 +13,7 @@ import { ManualEntryCard } from "../components/time/ManualEntryCard";
 import { SlotStrips } from "../components/time/SlotStrip";
 import { TimerCard } from "../components/time/TimerCard";
 import { UsageCards } from "../components/time/UsageCards";
+import { ScreenshotGrid } from "../components/time/ScreenshotGrid";
 import { actionError, actionOk } from "../lib/forms";
 import { handleAction } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
@@ -120,6 +121,7 @@ export default function TimePage() {
       )}
 
       <UsageCards apps={data.apps} sites={data.sites} idle={data.idle} />
+      <ScreenshotGrid shots={data.screenshots} />
     </Stack>
   );
 }
