@@ -73,3 +73,29 @@ describe("account deletion from the account page", () => {
     expect(await ctx().db.select().from(users).where(eq(users.id, u.id))).toHaveLength(0);
   });
 });
+
+describe("account deletion removes tracking data", () => {
+  it("forgets the member's entries, slots, usage and screenshots (rows and R2 ciphertext) in workspaces they leave", async () => {
+    const { env } = await import("cloudflare:test");
+    const { v7 } = await import("uuid");
+    const { placeShot } = await import("../screenshots/support");
+    const { signInAgent } = await import("../tracking-d1/support");
+    const w = await roleWorld();
+    const agent = await signInAgent(w.roles.employee.token, w.ws);
+    const start = Date.now() - 3600_000;
+    const items = [
+      { kind: "time_entry", id: v7(), rev: 1, start: new Date(start).toISOString(), end: new Date(start + 600_000).toISOString(), source: "desktop" },
+      { kind: "usage", id: v7(), app: "Code", start: new Date(start).toISOString(), end: new Date(start + 60_000).toISOString() },
+    ];
+    expect((await api(agent.deviceToken, "POST", "/api/v1/agent/batches", { sentAt: new Date().toISOString(), items })).status).toBe(200);
+    const shot = await placeShot(w.ws, w.roles.employee.memberId, start + 120_000, v7());
+    const stub = env.WORKSPACE.get(env.WORKSPACE.idFromName(w.ws)) as DurableObjectStub<import("../../worker/workspace/WorkspaceObject").WorkspaceObject>;
+    expect((await stub.memberDay(w.roles.employee.memberId, start - 1, Date.now())).entries).toHaveLength(1);
+
+    expect((await api(w.roles.employee.token, "DELETE", "/api/v1/me", { password: PASSWORD })).status).toBe(200);
+    const day = await stub.memberDay(w.roles.employee.memberId, 0, Date.now() + 60_000);
+    expect([day.entries.length, day.usage.length, day.slots.length]).toEqual([0, 0, 0]);
+    expect(await env.SCREENSHOTS.get(shot.keys.full)).toBeNull();
+    expect(await env.SCREENSHOTS.get(shot.keys.thumb)).toBeNull();
+  });
+});

@@ -146,6 +146,24 @@ export class WorkspaceObject extends DurableObject<Env> {
   }
 
   /** Deletes everything the object holds (workspace deletion). */
+  /**
+   * Forgets one member entirely (account deletion): every tracking record, receipt, rollup, presence
+   * row and screenshot row of theirs, in one transaction. Returns the R2 keys of their screenshots so
+   * the Worker can delete the ciphertext too.
+   */
+  async forgetMember(memberId: string): Promise<string[]> {
+    return this.ctx.storage.transactionSync(() => {
+      const sql = this.ctx.storage.sql;
+      const keys = sql.exec<{ r2_key: string; thumb_r2_key: string }>("select r2_key, thumb_r2_key from screenshots where member_id = ?", memberId)
+        .toArray().flatMap((r) => [r.r2_key, r.thumb_r2_key]);
+      sql.exec("delete from screenshot_views where shot_id in (select id from screenshots where member_id = ?) or viewer_member_id = ?", memberId, memberId);
+      for (const table of ["screenshots", "time_entries", "activity_slots", "usage_spans", "idle_spans", "ingest_receipts", "day_rollups", "presence"]) {
+        sql.exec(`delete from ${table} where member_id = ?`, memberId);
+      }
+      return keys;
+    });
+  }
+
   async destroy(): Promise<void> {
     await this.ctx.storage.deleteAll();
   }

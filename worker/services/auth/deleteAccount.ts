@@ -4,7 +4,9 @@
  * - a workspace where they are the only owner and others remain blocks deletion (409 naming the
  *   workspaces): nobody may orphan a team's workspace by leaving;
  * - workspaces where they are the only member are deleted with everything in them;
- * - every other membership goes, and each of those workspaces' audit chains records it;
+ * - every other membership goes with the member's tracking records, receipts, rollups and
+ *   screenshots (rows and R2 ciphertext) in that workspace's Durable Object; each of those
+ *   workspaces' audit chains records the departure;
  * - the user row goes, and with it (ON DELETE CASCADE) sessions, refresh tokens, recovery codes,
  *   email tokens, memberships, team and project links and devices.
  * The audit log keeps the opaque user id only (it is append-only by design).
@@ -13,6 +15,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import type { Principal } from "../../authz/actor";
 import { members, users, workspaces } from "../../db/schema";
 import { conflict } from "../../http/problem";
+import type { WorkspaceObject } from "../../workspace/WorkspaceObject";
 import { appendAudit, GLOBAL_CHAIN } from "../audit";
 import type { ServiceContext } from "../context";
 import { destroyWorkspaceStorage } from "../workspaces";
@@ -31,7 +34,7 @@ export async function deleteAccount(ctx: ServiceContext, p: Principal, input: De
   await reauthPassword(ctx, user, input.password, "password");
   if (user.totpEnabledAt) await reauthSecondFactor(ctx, user, splitCode(input.code ?? ""));
 
-  const mine = await ctx.db.select({ ws: members.workspaceId, wsName: workspaces.name, role: members.role }).from(members)
+  const mine = await ctx.db.select({ ws: members.workspaceId, wsName: workspaces.name, role: members.role, memberId: members.id }).from(members)
     .innerJoin(workspaces, eq(workspaces.id, members.workspaceId)).where(eq(members.userId, user.id));
   const toDelete: string[] = [];
   const blocked: string[] = [];
@@ -50,6 +53,10 @@ export async function deleteAccount(ctx: ServiceContext, p: Principal, input: De
 
   for (const m of mine) {
     if (toDelete.includes(m.ws)) continue;
+    // Their tracking records and screenshots in this workspace go too ("all of their data").
+    const stub = ctx.env.WORKSPACE.get(ctx.env.WORKSPACE.idFromName(m.ws)) as DurableObjectStub<WorkspaceObject>;
+    const keys = await stub.forgetMember(m.memberId);
+    for (let i = 0; i < keys.length; i += 1000) await ctx.env.SCREENSHOTS.delete(keys.slice(i, i + 1000));
     await appendAudit(ctx, { chain: m.ws, actorUserId: user.id, action: "member.account_deleted", targetType: "user", targetId: user.id });
   }
   for (const ws of toDelete) {
