@@ -34,7 +34,7 @@ const documentConfig = {
   info: {
     title: "Worktrail API",
     version: "1.0.0",
-    description: "Errors are application/problem+json (RFC 9457) with a stable `code` and field `errors`. Ids are UUIDv7. Times are epoch milliseconds (UTC).",
+    description: "Errors are application/problem+json (RFC 9457) with a stable `code` and field `errors`. Ids are UUIDv7. Record timestamps in responses (createdAt, joinedAt, at, expiresAt…) are epoch milliseconds; tracking times (time entries, timer, timesheets, agent batches) are ISO 8601 strings in UTC.",
   },
   servers: [{ url: "/api" }],
 };
