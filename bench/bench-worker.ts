@@ -9,6 +9,12 @@
  * That figure is the ceiling the ingest is compared with (issue 3, "Performance"): the same rows
  * written to Durable Object SQLite with nothing else going on — no HTTP, no D1, no validation, no
  * receipts, no rollups.
+ *
+ *   POST /bench/raw-batch <the agent's batch JSON> → the same rows, sent by the same simulated
+ *   agents over the same HTTP path, inserted with the same plain multi-row INSERTs by one bare
+ *   RawInsertObject (one per run, as one workspace has one object): the limit of the platform for
+ *   this traffic — what remains of a request when authentication, D1, validation, idempotency and
+ *   rollups are taken away.
  */
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
@@ -101,6 +107,16 @@ export class RawInsertObject extends DurableObject<BenchEnv> {
     }
   }
 
+  /** One request's batch in one transaction; the running time entry is re-sent, so it replaces its row. */
+  insertHttpBatch(rows: HttpBatchRows): number {
+    this.ctx.storage.transactionSync(() => {
+      this.insertRows(ENTRY_SQL.replace("insert into", "insert or replace into"), rows.entries);
+      this.insertRows(SLOT_SQL, rows.slots);
+      this.insertRows(USAGE_SQL, rows.usage);
+    });
+    return rows.entries.length + rows.slots.length + rows.usage.length;
+  }
+
   /** One transaction per batch, as the ingest commits one per request. */
   async insertBatches(request: RawRequest): Promise<RawResult> {
     const { batches, usagePerBatch, flushEachBatch } = RawRequest.parse(request);
@@ -110,9 +126,9 @@ export class RawInsertObject extends DurableObject<BenchEnv> {
     const started = Date.now();
     for (const b of data) {
       this.ctx.storage.transactionSync(() => {
-        this.insertRows("insert into time_entries (id, member_id, project_id, task_id, start_ms, end_ms, note, billable, source, rev, device_id, created_at, updated_at) values", [b.entry]);
-        this.insertRows("insert into activity_slots (id, member_id, slot_start_ms, tracked_s, active_s, rev, device_id) values", [b.slot]);
-        this.insertRows("insert into usage_spans (id, member_id, app, title, url, start_ms, end_ms, category, device_id) values", b.usage);
+        this.insertRows(ENTRY_SQL, [b.entry]);
+        this.insertRows(SLOT_SQL, [b.slot]);
+        this.insertRows(USAGE_SQL, b.usage);
       });
       if (flushEachBatch) await tick();
     }
@@ -121,6 +137,33 @@ export class RawInsertObject extends DurableObject<BenchEnv> {
     const rows = batches * (2 + usagePerBatch);
     return { batches, rows, elapsedMs, rowsPerSecond: Math.round((rows * 1000) / elapsedMs) };
   }
+}
+
+const ENTRY_SQL = "insert into time_entries (id, member_id, project_id, task_id, start_ms, end_ms, note, billable, source, rev, device_id, created_at, updated_at) values";
+const SLOT_SQL = "insert into activity_slots (id, member_id, slot_start_ms, tracked_s, active_s, rev, device_id) values";
+const USAGE_SQL = "insert into usage_spans (id, member_id, app, title, url, start_ms, end_ms, category, device_id) values";
+
+export interface HttpBatchRows { entries: Row[]; slots: Row[]; usage: Row[] }
+
+/**
+ * The rows of one agent batch, mapped field by field with no validation at all (the bench's own
+ * agents send it): what any ingest has to do at the least to turn the JSON into rows.
+ */
+function rowsOfBatch(body: unknown, agent: string): HttpBatchRows {
+  const items = (body as { items?: Record<string, unknown>[] } | null)?.items ?? [];
+  const ms = (v: unknown) => (typeof v === "string" ? Date.parse(v) : null);
+  const rows: HttpBatchRows = { entries: [], slots: [], usage: [] };
+  const now = Date.now();
+  for (const it of items) {
+    if (it.kind === "time_entry") {
+      rows.entries.push([it.id, agent, null, null, ms(it.start), ms(it.end), String(it.note ?? ""), 0, "desktop", Number(it.rev), agent, now, now] as Row);
+    } else if (it.kind === "slot") {
+      rows.slots.push([it.id, agent, ms(it.slotStart), Number(it.trackedSeconds), Number(it.activeSeconds), Number(it.rev), agent] as Row);
+    } else if (it.kind === "usage") {
+      rows.usage.push([it.id, agent, String(it.app), (it.title as string | null) ?? null, (it.url as string | null) ?? null, ms(it.start), ms(it.end), null, agent] as Row);
+    }
+  }
+  return rows;
 }
 
 const problem = (status: number, code: string, detail: string) =>
@@ -139,9 +182,21 @@ async function handleRaw(request: Request, env: BenchEnv): Promise<Response> {
   return Response.json(await stub.insertBatches(parsed.data));
 }
 
+/** The bare path: parse, map, one RPC, one transaction. `?object=` names the object (one per measurement). */
+async function handleRawBatch(request: Request, env: BenchEnv): Promise<Response> {
+  if (!isDev(env)) return problem(404, "not_found", "Not found.");
+  if (request.method !== "POST") return problem(405, "method_not_allowed", "POST only.");
+  const url = new URL(request.url);
+  const rows = rowsOfBatch(await request.json().catch(() => null), request.headers.get("x-bench-agent") ?? "agent");
+  const stub = env.RAW_INSERT.get(env.RAW_INSERT.idFromName(url.searchParams.get("object") ?? "http"));
+  return Response.json({ rows: await stub.insertHttpBatch(rows) });
+}
+
 export default {
   fetch(request: Request, env: BenchEnv, ctx: ExecutionContext) {
-    if (new URL(request.url).pathname === "/bench/raw") return handleRaw(request, env);
+    const path = new URL(request.url).pathname;
+    if (path === "/bench/raw") return handleRaw(request, env);
+    if (path === "/bench/raw-batch") return handleRawBatch(request, env);
     return worker.fetch(request, env, ctx);
   },
   scheduled: worker.scheduled,

@@ -43,7 +43,8 @@ export async function registerAgents(baseUrl, workspaceId, members, count) {
     const { code } = await postJson(baseUrl, `/api/v1/workspaces/${workspaceId}/devices/code`, undefined, { token: member.token, expected: 201 });
     const device = { name: `bench-agent-${i}`, os: "Linux (benchmark)", agentVersion: "bench" };
     const reg = await postJson(baseUrl, "/api/v1/agent/register", { code, device }, { expected: 201, headers: { "cf-connecting-ip": simulatedAddress(i) } });
-    agents.push({ index: i, member: member.email, deviceToken: reg.deviceToken });
+    // Agents of one member take turns through the time windows (batch.mjs), so they never overlap.
+    agents.push({ index: i, window: Math.floor(i / members.length), member: member.email, deviceToken: reg.deviceToken });
   }
   return agents;
 }

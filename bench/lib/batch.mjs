@@ -11,14 +11,18 @@ export const ITEMS_PER_BATCH = 2 + USAGE_PER_BATCH;
 const DAY_MS = 24 * 3600_000;
 const APPS = ["Code", "Firefox", "Slack", "Terminal", "Figma"];
 
+/** Long enough for the most rounds an agent may send (58 + 1 warm-up, 10 minutes each). */
+const WINDOW_MS = 11 * 3600_000;
+
 /**
- * A simulated agent: its own day (agent i tracks day D - 1 - i, from 08:00 UTC), so that agents
- * sharing a demo member never overlap each other's time entries, and one time entry that grows by
- * 10 minutes with every batch.
+ * A simulated agent's time: the 11-hour window number `window` before yesterday 00:00 UTC, and one
+ * time entry that grows by 10 minutes with every batch. Agents of the same member get different
+ * windows (agents.mjs), so they never overlap each other's entries. The server refuses items older
+ * than 60 days (docs/agent-protocol.md): about 130 windows, i.e. 130 agents per member and run.
  */
-export function newAgentTimeline(index, now = Date.now()) {
+export function newAgentTimeline(window, now = Date.now()) {
   const today = now - (now % DAY_MS);
-  return { entryId: v7(), dayStartMs: today - (index + 1) * DAY_MS + 8 * 3600_000 };
+  return { entryId: v7(), dayStartMs: today - DAY_MS - window * WINDOW_MS };
 }
 
 /** The batch of round `round` (0-based) for an agent's timeline. */

@@ -1,8 +1,10 @@
-// The two measurements of a benchmark level: the ingest through HTTP, and the raw-insert ceiling.
+// The measurements of the ingest benchmark: the ingest through HTTP (closed loop: throughput), the
+// same traffic into a bare Durable Object (the platform's limit), the raw-insert ceiling inside an
+// object, and the ingest's latency under a schedule of uploads (open loop).
 import { postJson } from "./agents.mjs";
 import { ITEMS_PER_BATCH, USAGE_PER_BATCH } from "./batch.mjs";
 import { cpuDelta } from "./cpu.mjs";
-import { runAgents } from "./load.mjs";
+import { bareRoute, runAgents, runSchedule } from "./load.mjs";
 import { median, percentile } from "./report.mjs";
 
 /**
@@ -27,6 +29,36 @@ export async function measureIngest({ path, baseUrl, agents, rounds, cpu }) {
       worker: perBatch(server.worker), proxy: perBatch(server.proxy), wrangler: perBatch(server.wrangler),
       client: perBatch((client.user + client.system) / 1000),
     },
+  };
+}
+
+/**
+ * The bare path at one level: `count` agents (no device tokens: nothing is authenticated) send the
+ * same batches in the same closed loop to /bench/raw-batch, which parses them, maps them to rows and
+ * has one RawInsertObject insert them (one transaction per request). Rows/s over the wall time.
+ */
+export async function measureBare({ path, baseUrl, count, rounds }) {
+  const agents = Array.from({ length: count }, (_, index) => ({ index }));
+  const route = bareRoute(`${path}-${count}-${Date.now()}`);
+  const warm = await runAgents(baseUrl, agents, 0, 1, route);
+  if (warm.errors.length) throw new Error(`Bare warm-up failed:\n${warm.errors.slice(0, 5).join("\n")}`);
+  const m = await runAgents(baseUrl, agents, 1, 1 + rounds, route);
+  if (m.errors.length) throw new Error(`Bare path failed:\n${m.errors.slice(0, 5).join("\n")}`);
+  return { rowsPerSecond: (m.counts.stored * 1000) / m.wallMs, p50: percentile(m.latencies, 50), p99: percentile(m.latencies, 99) };
+}
+
+/**
+ * Latency under load: every agent uploads one 10-minute batch every `intervalMs` (the 10 minutes
+ * compressed by 600,000 / intervalMs), from a random phase, answered or not. One warm-up batch each.
+ */
+export async function measureSchedule({ path, baseUrl, agents, rounds, intervalMs }) {
+  const warm = await runAgents(baseUrl, agents, 0, 1);
+  if (warm.errors.length) throw new Error(`Warm-up failed:\n${warm.errors.slice(0, 5).join("\n")}`);
+  const m = await runSchedule(baseUrl, agents, 1, 1 + rounds, intervalMs);
+  if (m.errors.length) throw new Error(`Scheduled uploads failed:\n${m.errors.slice(0, 5).join("\n")}`);
+  return {
+    path, agents: agents.length, intervalMs, speedup: 600_000 / intervalMs, offeredPerSecond: (agents.length * 1000) / intervalMs,
+    batches: m.latencies.length, p50: percentile(m.latencies, 50), p99: percentile(m.latencies, 99), max: Math.max(...m.latencies),
   };
 }
 

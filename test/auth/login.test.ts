@@ -3,7 +3,7 @@ import { env } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { hashPasswordWithIterations, PBKDF2_ITERATIONS } from "../../worker/crypto/password";
 import { loginThrottle, users } from "../../worker/db/schema";
-import { FREE_FAILURES, lockDurationMs, MAX_LOCK_MS } from "../../worker/services/auth/throttle";
+import { FREE_FAILURES, FREE_FAILURES_PER_ADDRESS, lockDurationMs, MAX_LOCK_MS } from "../../worker/services/auth/throttle";
 import { api } from "../helpers/http";
 import { addMember, createBareWorkspace, createUser, PASSWORD } from "../helpers/factory";
 import { auditRows, db, login, signUpConfirmed, uniqueEmail, userByEmail } from "./helpers";
@@ -130,29 +130,67 @@ describe("brute-force throttle", () => {
     expect(await db().select().from(loginThrottle).where(eq(loginThrottle.key, `acct:${email}`))).toHaveLength(0);
   });
 
-  it("computes 2^(n-5) × 30 s capped at one hour", () => {
-    expect(lockDurationMs(4)).toBe(0);
-    expect(lockDurationMs(5)).toBe(30_000);
-    expect(lockDurationMs(6)).toBe(60_000);
-    expect(lockDurationMs(9)).toBe(480_000);
-    expect(lockDurationMs(12)).toBe(MAX_LOCK_MS);
-    expect(lockDurationMs(500)).toBe(MAX_LOCK_MS);
+  it("computes 2^(n - allowance) × 30 s capped at one hour: 5 free failures per account, 50 per address", () => {
+    expect(FREE_FAILURES).toBe(5);
+    expect(FREE_FAILURES_PER_ADDRESS).toBe(50);
+    expect(lockDurationMs("account", 4)).toBe(0);
+    expect(lockDurationMs("account", 5)).toBe(30_000);
+    expect(lockDurationMs("account", 6)).toBe(60_000);
+    expect(lockDurationMs("account", 9)).toBe(480_000);
+    expect(lockDurationMs("account", 12)).toBe(MAX_LOCK_MS);
+    expect(lockDurationMs("account", 500)).toBe(MAX_LOCK_MS);
+    expect(lockDurationMs("ip", 6)).toBe(0);
+    expect(lockDurationMs("ip", 49)).toBe(0);
+    expect(lockDurationMs("ip", 50)).toBe(30_000);
+    expect(lockDurationMs("ip", 51)).toBe(60_000);
+    expect(lockDurationMs("ip", 57)).toBe(MAX_LOCK_MS);
   });
 
-  it("locks a client address that sprays guesses across different emails", async () => {
+  it("does not lock out an office behind one address over a few typos on different accounts", async () => {
+    const ip = "203.0.113.60";
+    const colleagues = await Promise.all(Array.from({ length: FREE_FAILURES + 1 }, () => createUser()));
+    for (const c of colleagues) expect((await login(c.email, WRONG, { "cf-connecting-ip": ip })).status).toBe(401);
+    // Six failures from the address: past the account allowance, far within the address's.
+    const [row] = await db().select().from(loginThrottle).where(eq(loginThrottle.key, `ip:${ip}`));
+    expect(row).toMatchObject({ failures: FREE_FAILURES + 1, lockedUntil: null });
+    const seventh = await createUser();
+    expect((await login(seventh.email, PASSWORD, { "cf-connecting-ip": ip })).status).toBe(200);
+  });
+
+  it("locks a client address that sprays guesses across different emails once it reaches 50 failures", async () => {
     const ip = "203.0.113.77";
     const { email } = await signUpConfirmed();
-    for (let i = 0; i < FREE_FAILURES; i++) {
+    for (let i = 0; i < FREE_FAILURES_PER_ADDRESS - 1; i++) {
       const r = await login(uniqueEmail("spray"), WRONG, { "cf-connecting-ip": ip });
       expect(r.status).toBe(401);
     }
+    // One short of the allowance: a correct sign-in still works (and does not reset the address counter).
+    expect((await login(email, PASSWORD, { "cf-connecting-ip": ip })).status).toBe(200);
+    expect((await login(uniqueEmail("spray"), WRONG, { "cf-connecting-ip": ip })).status).toBe(401);
     const fromIp = await login(email, PASSWORD, { "cf-connecting-ip": ip });
     expect(fromIp.status).toBe(429);
-    expect(fromIp.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(fromIp.body.code).toBe("too_many_attempts");
+    expect(Number(fromIp.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(fromIp.headers.get("retry-after"))).toBeLessThanOrEqual(30);
     const ipLockouts = (await auditRows("auth.lockout", null)).filter((r) => r.ip === ip);
-    expect(ipLockouts.length).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(ipLockouts[0]!.data)).toMatchObject({ scope: "ip" });
+    expect(ipLockouts).toHaveLength(1);
+    expect(JSON.parse(ipLockouts[0]!.data)).toMatchObject({ scope: "ip", failures: FREE_FAILURES_PER_ADDRESS });
+    // The refused attempt did not count.
+    const [row] = await db().select().from(loginThrottle).where(eq(loginThrottle.key, `ip:${ip}`));
+    expect(row!.failures).toBe(FREE_FAILURES_PER_ADDRESS);
     // The account itself is not locked: the same person from another address gets in.
     expect((await login(email, PASSWORD, { "cf-connecting-ip": "198.51.100.9" })).status).toBe(200);
+  });
+
+  it("still locks an account after 5 failures spread over 5 different addresses", async () => {
+    const { email, userId } = await signUpConfirmed();
+    for (let i = 0; i < FREE_FAILURES; i++) {
+      expect((await login(email, WRONG, { "cf-connecting-ip": `198.51.100.${20 + i}` })).status).toBe(401);
+    }
+    const fresh = await login(email, PASSWORD, { "cf-connecting-ip": "198.51.100.40" });
+    expect(fresh.status).toBe(429);
+    expect(fresh.body.accessToken).toBeUndefined();
+    const lockouts = await auditRows("auth.lockout", userId);
+    expect(lockouts.map((r) => JSON.parse(r.data).scope)).toEqual(["account"]);
   });
 });

@@ -4,10 +4,13 @@
  * matrix, time entries written through the real ingest, and direct looks at R2 and the object.
  */
 import { env, runInDurableObject, SELF } from "cloudflare:test";
+import { eq } from "drizzle-orm";
 import { v7 } from "uuid";
 import { SLOT_MS } from "../../worker/contract/agent";
 import { sealScreenshot } from "../../worker/crypto/hpke";
+import { workspaces } from "../../worker/db/schema";
 import { ensureWorkspaceKey } from "../../worker/services/screenshots/keys";
+import { lowerOldestScreenshot } from "../../worker/services/screenshots/retention";
 import { screenshotKeys, workspaceStub } from "../../worker/services/screenshots/storage";
 import type { WorkspaceObject } from "../../worker/workspace/WorkspaceObject";
 import { ctx } from "../helpers/factory";
@@ -79,7 +82,7 @@ export async function fetchImage(token: string, ws: string, shotId: string, vari
   return { status: res.status, headers: res.headers, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 
-/** A shot placed directly (R2 + the object's row), as an upload would leave it. */
+/** A shot placed directly (R2, the object's row and D1's retention marker), as an upload would leave it. */
 export async function placeShot(ws: string, memberId: string, takenAt: number, shotId = v7()) {
   const publicKey = await ensureWorkspaceKey(ctx(), ws);
   const s = await sealedShot(publicKey, ws, memberId, { shotId, takenAt });
@@ -92,6 +95,7 @@ export async function placeShot(ws: string, memberId: string, takenAt: number, s
     createdAt: Date.now(), perSlot: 3,
   });
   if (verdict !== "new") throw new Error(`placeShot: ${verdict}`);
+  await lowerOldestScreenshot(ctx().db, ws, takenAt);
   return { ...s, keys };
 }
 
@@ -125,4 +129,14 @@ export async function rows(ws: string, sql: string, ...params: SqlStorageValue[]
 export async function r2Bytes(key: string): Promise<Uint8Array | null> {
   const o = await env.SCREENSHOTS.get(key);
   return o ? new Uint8Array(await o.arrayBuffer()) : null;
+}
+
+/** D1's retention marker of a workspace (workspaces.oldest_screenshot_at; services/screenshots/retention.ts). */
+export async function retentionMarker(ws: string): Promise<number | null | undefined> {
+  const [row] = await ctx().db.select({ at: workspaces.oldestScreenshotAt }).from(workspaces).where(eq(workspaces.id, ws));
+  return row?.at;
+}
+
+export async function setRetentionMarker(ws: string, at: number | null) {
+  await ctx().db.update(workspaces).set({ oldestScreenshotAt: at }).where(eq(workspaces.id, ws));
 }

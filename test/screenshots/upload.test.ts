@@ -8,13 +8,13 @@ import { eq } from "drizzle-orm";
 import { v7 } from "uuid";
 import { describe, expect, it } from "vitest";
 import { generateWorkspaceKeyPair, openScreenshot } from "../../worker/crypto/hpke";
-import { workspaceKeys } from "../../worker/db/schema";
+import { NO_SCREENSHOTS, workspaceKeys } from "../../worker/db/schema";
 import { workspacePrivateKey } from "../../worker/services/screenshots/keys";
 import { screenshotKeys } from "../../worker/services/screenshots/storage";
 import { createUser, ctx, roleWorld, tokenFor, type RoleWorld } from "../helpers/factory";
 import { api } from "../helpers/http";
 import { agentSettings, signInAgent } from "../tracking-d1/support";
-import { contains, iso, jpeg, MIN, r2Bytes, rows, sealedShot, slotOf, upload } from "./support";
+import { contains, iso, jpeg, MIN, r2Bytes, retentionMarker, rows, sealedShot, slotOf, upload } from "./support";
 
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47];
 const JPEG_SOI = [0xff, 0xd8, 0xff];
@@ -221,6 +221,27 @@ describe("POST /agent/screenshots", () => {
     expect(o.status).toBe(422);
     expect(o.body.errors).toEqual([expect.objectContaining({ field: "meta.takenAt", code: "too_old" })]);
     expect(await shotRows(w.ws)).toHaveLength(1);
+  });
+
+  it("lowers the workspace's retention marker to the oldest shot stored, and leaves it for refused ones", async () => {
+    const w = await roleWorld();
+    const a = await employeeAgent(w);
+    expect(await retentionMarker(w.ws)).toBe(NO_SCREENSHOTS);
+    const day = 24 * 60 * MIN;
+    const now = Date.now();
+    const shot = (takenAt: number) => sealedShot(a.publicKey, w.ws, a.memberId, { takenAt });
+
+    const first = await shot(now - 3 * day);
+    expect((await upload(a.deviceToken, first)).status).toBe(201);
+    expect(await retentionMarker(w.ws)).toBe(first.takenAt);
+    expect((await upload(a.deviceToken, await shot(now - 60 * MIN))).status).toBe(201);
+    expect(await retentionMarker(w.ws)).toBe(first.takenAt);
+    // Refused (older than the 30-day retention): nothing stored, the marker stays.
+    expect((await upload(a.deviceToken, await shot(now - 31 * day))).status).toBe(422);
+    expect(await retentionMarker(w.ws)).toBe(first.takenAt);
+    const older = await shot(now - 10 * day);
+    expect((await upload(a.deviceToken, older)).status).toBe(201);
+    expect(await retentionMarker(w.ws)).toBe(older.takenAt);
   });
 
   it("refuses shots while the workspace takes none (409 screenshots_disabled)", async () => {

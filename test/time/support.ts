@@ -52,8 +52,9 @@ export async function entryRows(ws: string) {
 }
 
 /** Stores agent items for a member, as an accepted batch would (no reference checks). */
-export async function ingest(ws: string, memberId: string, timeZone: string, items: unknown[]) {
-  const results = await stubOf(ws).ingest({ memberId, deviceId: "device-1", timeZone, clockOffsetMs: 0, receivedAt: Date.now(), items });
+/** `receivedAt` near the items' dates: the ingest refuses items older than 60 days (ITEM_MAX_AGE_MS). */
+export async function ingest(ws: string, memberId: string, timeZone: string, items: unknown[], receivedAt = Date.now()) {
+  const results = await stubOf(ws).ingest({ memberId, deviceId: "device-1", timeZone, clockOffsetMs: 0, receivedAt, items });
   const bad = results.filter((r) => r.status === "rejected");
   if (bad.length) throw new Error(`ingest rejected: ${JSON.stringify(bad)}`);
   return results;

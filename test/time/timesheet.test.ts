@@ -29,7 +29,7 @@ async function employeeDay(w: RoleWorld) {
     usage(T("10T15:00:00"), T("10T15:30:00"), "Figma", "https://www.figma.com/file/abc"),
     usage(T("10T10:00:00"), T("10T10:20:00"), "Slack"),
     idle(T("10T13:40:00"), T("10T13:50:00")), idle(T("10T15:40:00"), T("10T15:50:00")),
-  ]);
+  ], T("12T00:00:00"));
   return e;
 }
 

@@ -26,7 +26,7 @@ async function employeeDay(w: RoleWorld) {
     agentEntry(T("10T10:00:00"), T("10T11:00:00"), { projectId: w.projectB, note: "Beta work" }),
     slot(T("10T08:00:00"), 600, 600), slot(T("10T10:00:00"), 600, 120),
     usage(T("10T08:00:00"), T("10T08:20:00"), "AlphaEditor"), usage(T("10T10:00:00"), T("10T10:20:00"), "BetaBrowser", "https://beta.example/x"),
-  ]);
+  ], T("11T00:00:00"));
 }
 
 describe("timesheet page", () => {

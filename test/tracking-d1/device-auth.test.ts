@@ -2,9 +2,10 @@
  * Device tokens: they work only as themselves (never as a user token, and user tokens never on the
  * agent endpoints), and stop working at once on revocation, deactivation or removal.
  */
-import { eq } from "drizzle-orm";
+import { eq, like } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { devices, members, workspaces } from "../../worker/db/schema";
+import { devices, members, rateWindows, workspaces } from "../../worker/db/schema";
+import { DEVICE_IDLE_EXPIRY_MS } from "../../worker/services/tracking/agentAuth";
 import { roleWorld } from "../helpers/factory";
 import { api } from "../helpers/http";
 import { agentSettings, db, deviceRow, heartbeat, signInAgent } from "./support";
@@ -101,5 +102,39 @@ describe("device tokens", () => {
     const second = await deviceRow(a.deviceId);
     expect(second!.lastIp).toBe("192.0.2.7");
     expect(second!.lastSeenAt).toBe(first!.lastSeenAt);
+  });
+
+  it("expires after 90 days without use; a device in use never does", async () => {
+    const w = await roleWorld();
+    const idle = await signInAgent(w.roles.employee.token, w.ws);
+    const used = await signInAgent(w.roles.employee.token, w.ws);
+    const neverUsed = await signInAgent(w.roles.employee.token, w.ws);
+    const now = Date.now();
+    await db().update(devices).set({ lastSeenAt: now - DEVICE_IDLE_EXPIRY_MS - 60_000 }).where(eq(devices.id, idle.deviceId));
+    await db().update(devices).set({ lastSeenAt: now - DEVICE_IDLE_EXPIRY_MS + 3600_000 }).where(eq(devices.id, used.deviceId));
+    await db().update(devices).set({ lastSeenAt: null, createdAt: now - DEVICE_IDLE_EXPIRY_MS - 60_000 }).where(eq(devices.id, neverUsed.deviceId));
+
+    for (const token of [idle.deviceToken, neverUsed.deviceToken]) {
+      const res = await agentSettings(token);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe("device_token_expired");
+      expect((await heartbeat(token)).status).toBe(401);
+      const batch = await api(token, "POST", "/api/v1/agent/batches", { sentAt: new Date().toISOString(), items: [] });
+      expect(batch.status).toBe(401);
+    }
+    // Refused requests are not counted and do not revive the device.
+    expect((await deviceRow(idle.deviceId))!.lastSeenAt).toBe(now - DEVICE_IDLE_EXPIRY_MS - 60_000);
+    expect(await db().select().from(rateWindows).where(like(rateWindows.key, `device:${idle.deviceId}:%`))).toEqual([]);
+
+    // A day short of the limit it works, and the request moves the clock forward again.
+    expect((await agentSettings(used.deviceToken)).status).toBe(200);
+    expect(Date.now() - (await deviceRow(used.deviceId))!.lastSeenAt!).toBeLessThan(10_000);
+  });
+
+  it("a well-shaped unknown token leaves no rate counter behind", async () => {
+    const token = `wtd_${"Z".repeat(43)}`;
+    const before = await db().select().from(rateWindows);
+    for (let i = 0; i < 3; i++) expect((await heartbeat(token)).status).toBe(401);
+    expect(await db().select().from(rateWindows)).toEqual(before);
   });
 });

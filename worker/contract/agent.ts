@@ -17,6 +17,11 @@ export const MAX_ENTRY_MS = 7 * 24 * 3600_000;
 export const MAX_SPAN_MS = 24 * 3600_000;
 /** How far ahead of server time (after the clock offset) an item may end. */
 export const FUTURE_TOLERANCE_MS = 5 * 60_000;
+/**
+ * How far in the past (server clock) an item may end and still be accepted, unless it is a replay the
+ * server still holds a receipt for (docs/decisions/0008-receipt-horizon.md). Agents drop older items.
+ */
+export const ITEM_MAX_AGE_MS = 60 * 24 * 3600_000;
 /** Nothing older than this is real tracking data; it also keeps dates inside what Intl formats. */
 const EARLIEST_MS = Date.UTC(2000, 0, 1);
 
@@ -129,15 +134,17 @@ export type IngestEnvelope = z.infer<typeof IngestEnvelope>;
 
 /**
  * Stable rejection codes. invalid_item: the item breaks this contract (`field` names where);
- * in_future: it ends more than 5 minutes after server time; time_entry_overlaps: another entry of the
- * member covers part of it (`detail` names it); slot_conflict: this device already sent another slot
- * id for that slot; id_conflict: the id was already used for different content at the same rev;
- * excluded: an exclusion rule matches (never stored); tracking_disabled: the workspace does not track apps;
- * unknown_project / unknown_task: not a project (or a task of that project) the member may record time on.
+ * in_future: it ends more than 5 minutes after server time; item_too_old: it ended more than 60 days
+ * before server time (ITEM_MAX_AGE_MS) and no receipt answers for it; time_entry_overlaps: another
+ * entry of the member covers part of it (`detail` names it); slot_conflict: this device already sent
+ * another slot id for that slot; id_conflict: the id was already used for different content at the
+ * same rev; excluded: an exclusion rule matches (never stored); tracking_disabled: the workspace does
+ * not track apps; unknown_project / unknown_task: not a project (or a task of that project) the member
+ * may record time on.
  */
 export const REJECTION_CODES = [
   "invalid_item", "in_future", "time_entry_overlaps", "slot_conflict", "id_conflict", "excluded", "tracking_disabled",
-  "unknown_project", "unknown_task",
+  "unknown_project", "unknown_task", "item_too_old",
 ] as const;
 export type RejectionCode = (typeof REJECTION_CODES)[number];
 

@@ -84,6 +84,12 @@ export const loginThrottle = sqliteTable("login_throttle", {
   updatedAt: integer("updated_at").notNull(),
 });
 
+/**
+ * workspaces.oldest_screenshot_at when the workspace's object holds no screenshot rows: the largest
+ * JavaScript date, "never due". Lowering it with min() on upload then needs no special case.
+ */
+export const NO_SCREENSHOTS = 8_640_000_000_000_000;
+
 export const workspaces = sqliteTable("workspaces", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
@@ -93,6 +99,13 @@ export const workspaces = sqliteTable("workspaces", {
   managersSeeScreenshots: integer("managers_see_screenshots", { mode: "boolean" }).notNull().default(true),
   managersSeeApps: integer("managers_see_apps", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at").notNull().default(now),
+  /**
+   * taken_at of the oldest screenshot row in the workspace's object (deleted ones too, until retention
+   * purges them), so the hourly retention wakes only objects with something to delete
+   * (services/screenshots/retention.ts). May be lower than the truth (one extra wake-up), never higher.
+   * NULL = unknown (workspaces from before the column): checked by the next run, which sets it.
+   */
+  oldestScreenshotAt: integer("oldest_screenshot_at").default(NO_SCREENSHOTS),
 });
 
 export const members = sqliteTable("members", {

@@ -5,13 +5,14 @@
  * Each device is rate limited per endpoint (429 with Retry-After).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { AppError, unauthorized } from "../http/problem";
+import { AppError } from "../http/problem";
 import { emailField, passwordField } from "../services/auth/fields";
 import { agentSettings, matchesIfNoneMatch } from "../services/tracking/agentSettings";
 import { registerDevice, type DeviceCredentials } from "../services/tracking/deviceRegistration";
-import { authenticateDevice, type DevicePrincipal } from "../services/tracking/devices";
+import { authenticateAgent, authenticateAgentForIngest, bearerToken } from "../services/tracking/agentAuth";
+import type { DevicePrincipal } from "../services/tracking/devices";
 import { HEARTBEAT_STATES, recordHeartbeat } from "../services/tracking/heartbeat";
-import { AGENT_LIMITS, enforceDeviceRateLimit } from "../services/tracking/rateLimit";
+import { AGENT_LIMITS, type RateLimit } from "../services/tracking/rateLimit";
 import { uploadBatch } from "../services/tracking/batches";
 import { IngestEnvelope, IngestResponse, MAX_BATCH_ITEMS } from "../contract/agent";
 import { errorResponses, json, jsonBody, newRouter, type AppContext } from "./_shared";
@@ -25,14 +26,9 @@ agentRoutes.openAPIRegistry.registerComponent("securitySchemes", "deviceToken", 
 });
 const deviceSecurity = [{ deviceToken: [] }];
 
-/** The calling device, or 401. Only the Authorization header counts: an agent holds no cookies. */
-export async function requireDevice(c: AppContext): Promise<DevicePrincipal> {
-  const auth = c.req.header("authorization") ?? "";
-  const token = /^bearer\s+(\S+)$/i.exec(auth.trim())?.[1] ?? "";
-  const device = token ? await authenticateDevice(c.get("ctx"), token) : null;
-  if (!device) throw unauthorized("invalid_device_token", "The device token is missing, unknown or revoked. Sign the agent in again.");
-  return device;
-}
+/** The calling device counted against `limit` (401, 429). Only the Authorization header counts: an agent holds no cookies. */
+export const requireDevice = (c: AppContext, limit: RateLimit): Promise<DevicePrincipal> =>
+  authenticateAgent(c.get("ctx"), bearerToken(c.req.header("authorization")), limit);
 
 const DeviceInfo = z.strictObject({
   name: z.string().trim().min(1).max(100).openapi({ example: "Ada's laptop" }),
@@ -107,8 +103,7 @@ agentRoutes.openapi(
       ...errorResponses,
     } }),
   async (c) => {
-    const device = await requireDevice(c);
-    await enforceDeviceRateLimit(c.get("ctx"), device.device.id, AGENT_LIMITS.settings);
+    const device = await requireDevice(c, AGENT_LIMITS.settings);
     const { etag, body } = await agentSettings(c.get("ctx"), device);
     c.header("ETag", etag);
     c.header("Cache-Control", "private, no-cache");
@@ -129,8 +124,7 @@ agentRoutes.openapi(
     request: { body: jsonBody(HeartbeatBody) },
     responses: { 200: json(z.object({ receivedAt: z.number(), clockOffsetMs: z.number() }).openapi("HeartbeatReceipt")), ...errorResponses } }),
   async (c) => {
-    const device = await requireDevice(c);
-    await enforceDeviceRateLimit(c.get("ctx"), device.device.id, AGENT_LIMITS.heartbeat);
+    const device = await requireDevice(c, AGENT_LIMITS.heartbeat);
     const { at, state } = c.req.valid("json");
     return c.json(await recordHeartbeat(c.get("ctx"), device, { at: Date.parse(at), state }), 200);
   },
@@ -143,12 +137,12 @@ agentRoutes.openapi(
     request: { body: jsonBody(IngestEnvelope.extend({ items: z.array(z.unknown()) }).openapi("IngestBatch")) },
     responses: { 200: json(IngestResponse.openapi("IngestResponse")), ...errorResponses } }),
   async (c) => {
-    const device = await requireDevice(c);
-    await enforceDeviceRateLimit(c.get("ctx"), device.device.id, AGENT_LIMITS.batch);
+    const ctx = c.get("ctx");
+    const gate = await authenticateAgentForIngest(ctx, bearerToken(c.req.header("authorization")), AGENT_LIMITS.batch);
     const batch = c.req.valid("json");
     if (batch.items.length > MAX_BATCH_ITEMS) {
       throw new AppError(413, "batch_too_many_items", `A batch holds at most ${MAX_BATCH_ITEMS} items; split it.`);
     }
-    return c.json(await uploadBatch(c.get("ctx"), device, batch), 200);
+    return c.json(await uploadBatch(ctx, gate, batch), 200);
   },
 );

@@ -10,7 +10,6 @@ import { MAX_FULL_BYTES, MAX_THUMB_BYTES, ScreenshotUploadResult } from "../cont
 import { AppError, badRequest, validationFailed, zodFieldErrors } from "../http/problem";
 import { deleteScreenshot, listMemberScreenshots, screenshotViewers, viewScreenshot } from "../services/screenshots/access";
 import { parseUpload, SCREENSHOT_RATE_LIMIT, uploadScreenshot } from "../services/screenshots/upload";
-import { enforceDeviceRateLimit } from "../services/tracking/rateLimit";
 import { requireDevice } from "./agent";
 import { bearerSecurity, errorResponses, json, newRouter, requireActor, workspaceAndId } from "./_shared";
 
@@ -40,8 +39,7 @@ screenshotRoutes.openAPIRegistry.registerPath({
 
 screenshotRoutes.post("/agent/screenshots", async (c) => {
   const ctx = c.get("ctx");
-  const device = await requireDevice(c);
-  await enforceDeviceRateLimit(ctx, device.device.id, SCREENSHOT_RATE_LIMIT);
+  const device = await requireDevice(c, SCREENSHOT_RATE_LIMIT);
   if (!/^multipart\/form-data/i.test(c.req.header("content-type") ?? "")) {
     throw new AppError(415, "unsupported_media_type", "Send multipart/form-data with the parts meta, full and thumb.");
   }

@@ -6,7 +6,10 @@ import { runScreenshotRetention } from "./screenshots/retention";
 
 const DAY = 24 * 3600 * 1000;
 
-/** Hourly cron: drop what can no longer be used, and screenshots past their workspace's retention. */
+/**
+ * Hourly cron: drop what can no longer be used, and screenshots past their workspace's retention
+ * (which wakes only the workspace objects that have some due: screenshots/retention.ts).
+ */
 export async function runHousekeeping(env: Env, now = Date.now()) {
   const db = createDb(env.DB);
   await db.batch([

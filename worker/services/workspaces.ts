@@ -42,8 +42,10 @@ export async function listMyWorkspaces(ctx: ServiceContext, p: Principal) {
 }
 
 export async function getWorkspace(ctx: ServiceContext, actor: Actor) {
-  const [w] = await ctx.db.select().from(workspaces).where(eq(workspaces.id, actor.workspace.id));
-  if (!w) throw notFound("workspace");
+  const [row] = await ctx.db.select().from(workspaces).where(eq(workspaces.id, actor.workspace.id));
+  if (!row) throw notFound("workspace");
+  // The screenshot retention's bookkeeping (services/screenshots/retention.ts) is no business of the API.
+  const { oldestScreenshotAt: _retentionMarker, ...w } = row;
   const [counts] = await ctx.db.select({ members: sql<number>`count(*)` }).from(members)
     .where(and(eq(members.workspaceId, w.id), eq(members.status, "active")));
   return { ...w, memberCount: counts?.members ?? 0, myRole: actor.member.role, myMemberId: actor.member.id };

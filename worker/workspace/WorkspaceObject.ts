@@ -3,7 +3,7 @@ import { drizzle, type DrizzleSqliteDODatabase } from "drizzle-orm/durable-sqlit
 import { migrate } from "drizzle-orm/durable-sqlite/migrator";
 import type { ItemResult } from "../contract/agent";
 import type { Env } from "../env";
-import { applyBatch, IngestInput, prepareItems } from "./ingest";
+import { applyBatch, IngestInput, prepareItems, pruneReceipts } from "./ingest";
 import migrations from "./migrations/migrations.js";
 import * as schema from "./schema";
 import { TrackingStore, type DayRollup, type HeartbeatState, type MemberDay } from "./trackingStore";
@@ -53,8 +53,13 @@ export class WorkspaceObject extends DurableObject<Env> {
     const parsed = IngestInput.parse(input);
     const prepared = await prepareItems(parsed);
     // Nothing awaits from here on: receipts are read and all valid items written in one transaction,
-    // so concurrent batches of the same member are applied one after the other.
-    return this.ctx.storage.transactionSync(() => applyBatch(this.store, parsed, prepared));
+    // so concurrent batches of the same member are applied one after the other. Expired receipts
+    // are pruned after the batch was answered from them (ADR 0008).
+    return this.ctx.storage.transactionSync(() => {
+      const results = applyBatch(this.store, parsed, prepared);
+      pruneReceipts(this.store, parsed);
+      return results;
+    });
   }
 
   /**
@@ -141,8 +146,23 @@ export class WorkspaceObject extends DurableObject<Env> {
     return this.shots.expired(cutoffMs, limit);
   }
 
-  async purgeScreenshots(ids: string[]): Promise<void> {
-    this.ctx.storage.transactionSync(() => this.shots.purge(ids));
+  /** Deletes these rows for good; answers the taken time of the oldest row left (null: none), for D1's retention marker. */
+  async purgeScreenshots(ids: string[]): Promise<number | null> {
+    return this.ctx.storage.transactionSync(() => {
+      this.shots.purge(ids);
+      return this.oldestShot();
+    });
+  }
+
+  /** The taken time of the oldest screenshot row (deleted ones too, until purged), or null when there is none. */
+  async oldestScreenshotAt(): Promise<number | null> {
+    return this.oldestShot();
+  }
+
+  /** min() over screenshots_taken_idx: one index probe. */
+  private oldestShot(): number | null {
+    const t = this.ctx.storage.sql.exec("select min(taken_at_ms) as t from screenshots").one().t;
+    return typeof t === "number" ? t : null;
   }
 
   /** Deletes everything the object holds (workspace deletion). */

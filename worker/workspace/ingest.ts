@@ -6,16 +6,33 @@
  *    privacy filter, hash the content, apply the clock offset, reject items from the future.
  *    Everything here depends only on the item and the request, never on stored state.
  * 2. applyBatch (sync, inside one ctx.storage.transactionSync): compare with the stored receipts,
- *    check overlaps and slot conflicts, write rows and receipts, recompute the touched day rollups.
+ *    refuse new items that are too old, check overlaps and slot conflicts, write rows and receipts,
+ *    recompute the touched day rollups. pruneReceipts then drops a few expired receipts in the same
+ *    transaction (docs/decisions/0008-receipt-horizon.md).
  */
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import {
-  FUTURE_TOLERANCE_MS, IngestItem, MAX_BATCH_ITEMS, reduceUrl, SLOT_MS, urlHost,
+  FUTURE_TOLERANCE_MS, IngestItem, ITEM_MAX_AGE_MS, MAX_BATCH_ITEMS, reduceUrl, SLOT_MS, urlHost,
   type IdleItem, type ItemResult, type RejectionCode, type TimeEntryItem, type UsageItem,
 } from "../contract/agent";
 import { isTimeZone } from "../contract/common";
 import { daysTouched } from "./localDay";
-import type { TrackingStore, StoredReceipt } from "./trackingStore";
+import type { RecordRow, StoredReceipt, TrackingStore } from "./trackingStore";
+
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * How long a receipt is kept after it was last written (ADR 0008). It must exceed ITEM_MAX_AGE_MS
+ * plus FUTURE_TOLERANCE_MS: an item is written no later than 5 minutes before it ends, so by the time
+ * its receipt goes, any replay of it is refused as item_too_old before it could be judged afresh.
+ */
+export const RECEIPT_TTL_MS = 90 * DAY_MS;
+/**
+ * Expired receipts each batch deletes: at least this many, or as many as the batch has items. A batch
+ * never writes more receipts than it has items, so expired ones cannot pile up whatever the pattern.
+ */
+export const RECEIPT_PRUNE_MIN = 200;
 
 /* ------------------------------------------------------------------------------------------ input */
 
@@ -170,12 +187,11 @@ export function canonicalContent(n: NormalizedItem): string {
   }
 }
 
-async function sha256Hex(text: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  let hex = "";
-  for (const b of digest) hex += b.toString(16).padStart(2, "0");
-  return hex;
-}
+/**
+ * Synchronous (node:crypto under nodejs_compat, the runtime's native SHA-256): one awaited
+ * crypto.subtle digest per item cost about a tenth of the ingest's CPU (docs/benchmarks.md).
+ */
+const sha256Hex = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 /** Moves an item onto the server clock. Slots stay on 10-minute boundaries: their start is rounded to the nearest one. */
 export function applyClockOffset(n: NormalizedItem, offsetMs: number): NormalizedItem {
@@ -194,6 +210,12 @@ function latestInstant(n: NormalizedItem): number {
     case "time_entry": return n.endMs ?? n.startMs;
     default: return n.endMs;
   }
+}
+
+/** The wire field that holds latestInstant, named by in_future and item_too_old. */
+function latestField(n: NormalizedItem): string {
+  if (n.kind === "slot") return "slotStart";
+  return n.kind === "time_entry" && n.endMs === null ? "start" : "end";
 }
 
 /** A project or task the member may not use, or null when the references are fine (or not checked). */
@@ -225,11 +247,10 @@ export async function prepareItems(input: IngestInput): Promise<PreparedItem[]> 
     if (!("kind" in normalized)) return { index, id, result: rejected(id, normalized.code, normalized.detail, normalized.field) };
     const bad = referenceProblem(normalized, refs);
     if (bad) return { index, id, result: rejected(id, bad.code, bad.detail, bad.field) };
-    const hash = await sha256Hex(canonicalContent(normalized));
+    const hash = sha256Hex(canonicalContent(normalized));
     const item = applyClockOffset(normalized, input.clockOffsetMs);
     if (latestInstant(item) > input.receivedAt + FUTURE_TOLERANCE_MS) {
-      const field = item.kind === "slot" ? "slotStart" : item.kind === "time_entry" && item.endMs === null ? "start" : "end";
-      return { index, id, result: rejected(id, "in_future", "More than 5 minutes after server time, even after correcting the device clock.", field) };
+      return { index, id, result: rejected(id, "in_future", "More than 5 minutes after server time, even after correcting the device clock.", latestField(item)) };
     }
     return { index, id, item, hash };
   }));
@@ -277,10 +298,15 @@ export function applyBatch(store: TrackingStore, input: IngestInput, prepared: P
   const { memberId, deviceId, timeZone, receivedAt } = input;
   store.beginBatch();
   const known = store.receipts(ready.map((p) => p.id));
-  const storedIds = (kind: NormalizedItem["kind"]) =>
-    ready.filter((p) => p.item.kind === kind && known.get(p.id)?.status === "stored").map((p) => p.id);
-  const entries = store.entryExtents(memberId, storedIds("time_entry"));
-  const slots = store.slotStarts(memberId, storedIds("slot"));
+  const idsOf = (kind: NormalizedItem["kind"]) => ready.filter((p) => p.item.kind === kind).map((p) => p.id);
+  // Entries and slots are revised in place: their rows give the extent an update leaves (days to
+  // recompute) and stand in for a receipt that was pruned (a few per batch: cheap lookups by id).
+  const entryRows = store.entryRows(idsOf("time_entry"));
+  const slotRows = store.slotRows(idsOf("slot"));
+  const entries = new Map<string, { startMs: number; endMs: number | null }>();
+  for (const [id, r] of entryRows) if (r.memberId === memberId) entries.set(id, { startMs: r.startMs, endMs: r.endMs });
+  const slots = new Map<string, number>();
+  for (const [id, r] of slotRows) if (r.memberId === memberId) slots.set(id, r.slotStartMs);
   const days = new Set<string>();
 
   const remember = (id: string, r: StoredReceipt) => {
@@ -297,36 +323,53 @@ export function applyBatch(store: TrackingStore, input: IngestInput, prepared: P
     return { id: p.id, status: "stored" };
   };
 
-  for (const p of applyOrder(ready, entries)) {
+  /** The answer a receipt fixes for this item, or null when it is to be judged afresh (a higher rev). */
+  function replayAnswer(p: Ready, receipt: StoredReceipt): ItemResult | null {
     const { item } = p;
-    const receipt = known.get(p.id);
-    if (receipt) {
-      if (receipt.memberId !== memberId) {
-        // Someone else's id: answer as for any reused id, without saying whose it is or what it holds.
-        results[p.index] = rejected(p.id, "id_conflict", "This id is already in use; generate a new one.", "id");
-        continue;
-      }
-      if (receipt.kind !== item.kind) {
-        results[p.index] = rejected(p.id, "id_conflict", `This id was already used for a ${receipt.kind} item.`, "id");
-        continue;
-      }
-      if (item.rev < receipt.rev) {
-        results[p.index] = { id: p.id, status: "duplicate", detail: `Stale: revision ${receipt.rev} is newer.` };
-        continue;
-      }
-      if (item.rev === receipt.rev) {
-        if (receipt.contentHash !== p.hash) {
-          results[p.index] = rejected(p.id, "id_conflict", "This id and rev were already uploaded with different content; raise rev to change it.", "id");
-        } else if (receipt.status === "stored") {
-          results[p.index] = { id: p.id, status: "duplicate" };
-        } else {
-          results[p.index] = rejected(p.id, receipt.code ?? "invalid_item", receipt.detail ?? "", receipt.field ?? undefined);
-        }
-        continue;
-      }
-      // A higher rev: evaluated afresh below (an update if stored, a new attempt if it was rejected).
+    if (receipt.memberId !== memberId) {
+      // Someone else's id: answer as for any reused id, without saying whose it is or what it holds.
+      return rejected(p.id, "id_conflict", "This id is already in use; generate a new one.", "id");
     }
-    results[p.index] = applyItem(p, item);
+    if (receipt.kind !== item.kind) return rejected(p.id, "id_conflict", `This id was already used for a ${receipt.kind} item.`, "id");
+    if (item.rev < receipt.rev) return { id: p.id, status: "duplicate", detail: `Stale: revision ${receipt.rev} is newer.` };
+    if (item.rev > receipt.rev) return null; // an update if stored, a new attempt if it was rejected
+    if (receipt.contentHash !== p.hash) {
+      return rejected(p.id, "id_conflict", "This id and rev were already uploaded with different content; raise rev to change it.", "id");
+    }
+    if (receipt.status === "stored") return { id: p.id, status: "duplicate" };
+    return rejected(p.id, receipt.code ?? "invalid_item", receipt.detail ?? "", receipt.field ?? undefined);
+  }
+
+  /**
+   * For an entry or slot stored without a receipt (pruned, ADR 0008): the row's rev stands in for it,
+   * so a replay never brings back older content. Its content hash is gone, so the same rev answers
+   * `duplicate` whatever it holds. Usage and idle spans need no such check: they are never revised,
+   * and their inserts leave an existing row as it is.
+   */
+  function withoutReceipt(p: Ready, row: RecordRow | undefined): ItemResult | null {
+    if (!row) return null;
+    if (row.memberId !== memberId) return rejected(p.id, "id_conflict", "This id is already in use; generate a new one.", "id");
+    if (p.item.rev < row.rev) return { id: p.id, status: "duplicate", detail: `Stale: revision ${row.rev} is newer.` };
+    return p.item.rev === row.rev ? { id: p.id, status: "duplicate" } : null;
+  }
+
+  const rowOf = (p: Ready): RecordRow | undefined =>
+    p.item.kind === "time_entry" ? entryRows.get(p.id) : p.item.kind === "slot" ? slotRows.get(p.id) : undefined;
+
+  for (const p of applyOrder(ready, entries)) {
+    const receipt = known.get(p.id);
+    const answer = receipt ? replayAnswer(p, receipt) : withoutReceipt(p, rowOf(p));
+    if (answer) {
+      results[p.index] = answer;
+      continue;
+    }
+    // Only what is judged afresh may be too old, so a replay keeps its receipt's answer (ADR 0008).
+    // Not recorded: like in_future, it follows from the item and the server's clock.
+    if (latestInstant(p.item) < receivedAt - ITEM_MAX_AGE_MS) {
+      results[p.index] = rejected(p.id, "item_too_old", "Ended more than 60 days before server time: no longer accepted.", latestField(p.item));
+      continue;
+    }
+    results[p.index] = applyItem(p, p.item);
   }
 
   function applyItem(p: Ready, item: NormalizedItem): ItemResult {
@@ -368,4 +411,13 @@ export function applyBatch(store: TrackingStore, input: IngestInput, prepared: P
   store.flush();
   for (const day of [...days].sort()) store.recomputeDay(memberId, day, timeZone);
   return results;
+}
+
+/**
+ * Deletes expired receipts (older than RECEIPT_TTL_MS on the batch's clock), at most
+ * max(RECEIPT_PRUNE_MIN, items in the batch): amortised over the ingest, in its transaction, with no
+ * alarm and no sweep of the whole table (ADR 0008).
+ */
+export function pruneReceipts(store: TrackingStore, input: IngestInput) {
+  store.pruneReceipts(input.receivedAt - RECEIPT_TTL_MS, Math.max(RECEIPT_PRUNE_MIN, input.items.length));
 }

@@ -83,6 +83,8 @@ export const idleSpans = sqliteTable("idle_spans", {
 /**
  * The answer given for every item id the ingest has stored or rejected because of stored state
  * (ADR 0006). A replay is compared with it: same rev and content hash gives the same answer.
+ * Kept RECEIPT_TTL_MS after `at` (ADR 0008): each ingest prunes a few expired ones through the index
+ * on `at`, so the table holds about three months of items instead of growing forever.
  */
 export const ingestReceipts = sqliteTable("ingest_receipts", {
   itemId: text("item_id").primaryKey(),
@@ -96,8 +98,9 @@ export const ingestReceipts = sqliteTable("ingest_receipts", {
   /** sha256 of the item as stored (after the privacy filter, before the clock offset). */
   contentHash: text("content_hash").notNull(),
   rev: integer("rev").notNull(),
+  /** When the receipt was last written (server clock): the start of its time to live. */
   at: integer("at").notNull(),
-});
+}, (t) => [index("ingest_receipts_at_idx").on(t.at)]);
 
 /**
  * Tracked and active seconds per member, local day (in the member's time zone) and project/task,

@@ -1,8 +1,10 @@
 /**
  * SQL of the tracking records inside the Workspace object (raw ctx.storage.sql: the ingest is the hot
  * path and the benchmark compares it with plain multi-row inserts). Column names are the ones of
- * ./schema.ts, which owns the migrations. Every statement is scoped by member_id, so one member's
- * device can neither read nor change another member's rows even when it guesses their ids.
+ * ./schema.ts, which owns the migrations. Every write and every read of content is scoped by
+ * member_id, so one member's device can neither read nor change another member's rows even when it
+ * guesses their ids; the ingest's id lookups (receipts, entryRows, slotRows) tell whose an id is
+ * only so that it can answer id_conflict.
  */
 import { MAX_ENTRY_MS, MAX_SPAN_MS, REJECTION_CODES, SLOT_MS, type IngestKind, type RejectionCode } from "../contract/agent";
 import { dayBounds } from "./localDay";
@@ -23,6 +25,12 @@ export interface StoredReceipt {
   contentHash: string;
   rev: number;
   at: number;
+}
+
+/** Whose a stored record is and its revision: what stands in for a receipt that was pruned. */
+export interface RecordRow {
+  memberId: string;
+  rev: number;
 }
 
 export type HeartbeatState = "tracking" | "idle" | "stopped";
@@ -95,22 +103,38 @@ export class TrackingStore {
     this.receiptRows.set(id, [id, r.memberId, r.kind, r.status, r.code, r.field, r.detail, r.contentHash, r.rev, r.at]);
   }
 
-  entryExtents(memberId: string, ids: string[]): Map<string, { startMs: number; endMs: number | null }> {
-    const out = new Map<string, { startMs: number; endMs: number | null }>();
-    for (const part of chunks(ids, MAX_PARAMS - 1)) {
-      const rows = this.sql.exec(`select id, start_ms, end_ms from time_entries where member_id = ? and id in (${placeholders(part.length)})`, memberId, ...part);
-      for (const r of rows) out.set(String(r.id), { startMs: Number(r.start_ms), endMs: num(r.end_ms) });
+  /**
+   * The stored time entries with these ids, whoever's they are: the ingest needs their extents (to
+   * recompute the days they leave) and, for ids whose receipt was pruned, their owner and rev.
+   */
+  entryRows(ids: string[]): Map<string, RecordRow & { startMs: number; endMs: number | null }> {
+    const out = new Map<string, RecordRow & { startMs: number; endMs: number | null }>();
+    for (const part of chunks([...new Set(ids)], MAX_PARAMS)) {
+      const rows = this.sql.exec(`select id, member_id, rev, start_ms, end_ms from time_entries where id in (${placeholders(part.length)})`, ...part);
+      for (const r of rows) out.set(String(r.id), { memberId: String(r.member_id), rev: Number(r.rev), startMs: Number(r.start_ms), endMs: num(r.end_ms) });
     }
     return out;
   }
 
-  slotStarts(memberId: string, ids: string[]): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const part of chunks(ids, MAX_PARAMS - 1)) {
-      const rows = this.sql.exec(`select id, slot_start_ms from activity_slots where member_id = ? and id in (${placeholders(part.length)})`, memberId, ...part);
-      for (const r of rows) out.set(String(r.id), Number(r.slot_start_ms));
+  /** The stored activity slots with these ids, whoever's they are (as entryRows). */
+  slotRows(ids: string[]): Map<string, RecordRow & { slotStartMs: number }> {
+    const out = new Map<string, RecordRow & { slotStartMs: number }>();
+    for (const part of chunks([...new Set(ids)], MAX_PARAMS)) {
+      const rows = this.sql.exec(`select id, member_id, rev, slot_start_ms from activity_slots where id in (${placeholders(part.length)})`, ...part);
+      for (const r of rows) out.set(String(r.id), { memberId: String(r.member_id), rev: Number(r.rev), slotStartMs: Number(r.slot_start_ms) });
     }
     return out;
+  }
+
+  /**
+   * Deletes up to `limit` receipts last written before `beforeMs`, oldest first (through
+   * ingest_receipts_at_idx, so the cost does not grow with the table).
+   */
+  pruneReceipts(beforeMs: number, limit: number) {
+    this.sql.exec(
+      "delete from ingest_receipts where rowid in (select rowid from ingest_receipts where at < ? order by at limit ?)",
+      beforeMs, limit,
+    );
   }
 
   /**

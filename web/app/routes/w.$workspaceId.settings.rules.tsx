@@ -2,56 +2,28 @@
  * Classification rules: how app and site usage is labelled (productive / neutral / unproductive) and
  * optionally which project the time goes to. Workspace-wide rules, and team overrides that the
  * team's members' agents check first. Everyone reads them (their agent applies them); owners and
- * executive managers add and remove them.
+ * executive managers add and remove them here, and edit one on its own page (rules/:ruleId/edit).
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/cloudflare";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import type { Actor } from "../../../worker/authz/actor";
 import { can, readScope } from "../../../worker/authz/policy";
-import type { ServiceContext } from "../../../worker/services/context";
-import { listProjects } from "../../../worker/services/projects";
-import { listTeams } from "../../../worker/services/teams";
-import { MAX_PATTERN_LENGTH } from "../../../worker/services/tracking/fields";
-import { createRule, deleteRule, listRules, rulesForMember, type Rule } from "../../../worker/services/tracking/rules";
+import { createRule, deleteRule, listRules, rulesForMember } from "../../../worker/services/tracking/rules";
+import { RuleFields } from "../components/settings/RuleFields";
 import { CATEGORY_LABELS, CATEGORY_TONES, MATCH_LABELS } from "../components/settings/ruleLabels";
 import { SettingsTabs } from "../components/settings/SettingsTabs";
 import { settingsLinks } from "../components/settings/styles";
-import { options } from "../components/settings/trackingLabels";
-import { Alert, Badge, Button, Card, DataTable, Field, FormError, Inline, PageHeader, SelectField, Stack, fieldError } from "../components/ui";
+import { Alert, Badge, Button, Card, DataTable, FormError, Inline, PageHeader, Stack } from "../components/ui";
 import { actionError, actionOk } from "../lib/forms";
 import { handleAction, readForm } from "../lib/forms.server";
 import { requireActor, toResponse } from "../lib/guards.server";
+import { ruleFieldChoices, visibleStructure } from "../lib/ruleChoices.server";
 import { canOpenGeneralSettings } from "../lib/settingsAccess.server";
 import { RuleForm, ruleInputFromForm } from "../lib/trackingForms.server";
 
 export const meta: MetaFunction = () => [{ title: "Classification rules · Worktrail" }];
 export const links = settingsLinks;
 export { RouteErrorBoundary as ErrorBoundary } from "../components/ui";
-
-type Named = { id: string; name: string; archivedAt: number | null };
-
-/** Every item of a name-ordered list the actor may see (a handful of pages at most: teams and projects are few). */
-async function everything(load: (cursor?: string) => Promise<{ items: Named[]; nextCursor: string | null }>): Promise<Named[]> {
-  const all: Named[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < 10; page++) {
-    const res = await load(cursor);
-    all.push(...res.items);
-    if (!res.nextCursor) break;
-    cursor = res.nextCursor;
-  }
-  return all;
-}
-
-/** Teams and projects within the actor's own read scope: a rule naming one outside it shows no name. */
-async function visibleStructure(ctx: ServiceContext, actor: Actor) {
-  const teams = can(actor, "teams", "read")
-    ? await everything((cursor) => listTeams(ctx, actor, { includeArchived: true, cursor, limit: 200 }))
-    : [];
-  const projects = await everything((cursor) => listProjects(ctx, actor, { includeArchived: true, cursor, limit: 200 }));
-  return { teams, projects };
-}
 
 const TeamFilter = z.string().uuid().optional().catch(undefined);
 
@@ -63,19 +35,17 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
     // "Rules for a team's members": the workspace rules plus that team's overrides, in the order agents apply them.
     const team = teams.find((t) => t.id === TeamFilter.parse(new URL(request.url).searchParams.get("team") ?? undefined));
     const rules = team ? await rulesForMember(context.ctx, actor.workspace.id, [team.id]) : await listRules(context.ctx, actor);
-    const active = (xs: Named[]) => xs.filter((x) => x.archivedAt === null).map((x) => ({ value: x.id, label: x.name }));
     return {
       workspaceId: actor.workspace.id,
       rules,
       teamNames: Object.fromEntries(teams.map((t) => [t.id, t.name])),
       projectNames: Object.fromEntries(projects.map((p) => [p.id, p.name])),
-      teamOptions: active(teams),
-      projectOptions: active(projects),
+      choices: ruleFieldChoices({ teams, projects }),
       team: team ? { id: team.id, name: team.name } : null,
       canCreate: can(actor, "rules", "create"),
+      canUpdate: can(actor, "rules", "update"),
       canDelete: can(actor, "rules", "delete"),
       showGeneral: canOpenGeneralSettings(actor),
-      maxPattern: MAX_PATTERN_LENGTH,
     };
   } catch (e) {
     throw toResponse(e);
@@ -109,7 +79,6 @@ export default function RulesPage() {
   const nav = useNavigation();
   const error = actionError(result);
   const ok = actionOk(result);
-  const e = (field: string) => fieldError(error, field);
 
   return (
     <>
@@ -128,19 +97,7 @@ export default function RulesPage() {
           <Form method="post" key={data.rules.length}>
             <Stack>
               <input type="hidden" name="intent" value="create" />
-              <div className="form-row form-row-top">
-                <SelectField label="Match" name="match" options={options(MATCH_LABELS)} defaultValue="app" error={e("match")} />
-                <Field label="Pattern" name="pattern" required maxLength={data.maxPattern} autoComplete="off" error={e("pattern")}
-                  hint="Compared without regard to case, e.g. Slack, github.com or invoice." />
-                <SelectField label="Category" name="category" options={options(CATEGORY_LABELS)} defaultValue="productive" error={e("category")} />
-              </div>
-              <div className="form-row form-row-top">
-                <SelectField label="Applies to" name="teamId" placeholder="Whole workspace" options={data.teamOptions} error={e("teamId")}
-                  hint="A team override applies to that team's members and is checked before workspace rules." />
-                <SelectField label="Assign time to project" name="projectId" placeholder="No project" options={data.projectOptions} error={e("projectId")} optional />
-                <Field label="Priority" name="priority" type="number" inputMode="numeric" step={1} optional error={e("priority")}
-                  hint="Higher is checked first; 0 when empty." />
-              </div>
+              <RuleFields choices={data.choices} error={error} />
               <Inline end><Button type="submit" variant="primary" disabled={nav.state === "submitting"}>Add rule</Button></Inline>
             </Stack>
           </Form>
@@ -150,7 +107,7 @@ export default function RulesPage() {
       <Card
         title={data.team ? `Rules for ${data.team.name}'s members (${data.rules.length})` : `Rules (${data.rules.length})`}
         description="In the order the desktop app checks them."
-        actions={data.teamOptions.length ? <TeamPicker data={data} /> : undefined}
+        actions={data.choices.teamOptions.length ? <TeamPicker data={data} /> : undefined}
         flush
       >
         <RulesTable data={data} />
@@ -166,7 +123,7 @@ function TeamPicker({ data }: { data: Loaded }) {
       <label className="sr-only" htmlFor="rules-team">Show the rules for</label>
       <select id="rules-team" name="team" defaultValue={data.team?.id ?? ""} className="input select">
         <option value="">All rules</option>
-        {data.teamOptions.map((t) => <option key={t.value} value={t.value}>{t.label}</option>)}
+        {data.choices.teamOptions.map((t) => <option key={t.value} value={t.value}>{t.label}</option>)}
       </select>
       <Button type="submit" size="sm" variant="secondary">Show</Button>
     </Form>
@@ -190,14 +147,21 @@ function RulesTable({ data }: { data: Loaded }) {
         { key: "category", header: "Category", render: (r) => <Badge tone={CATEGORY_TONES[r.category]}>{CATEGORY_LABELS[r.category]}</Badge> },
         { key: "project", header: "Project", render: (r) => r.projectId === null ? <span className="muted">None</span> : (data.projectNames[r.projectId] ?? <span className="muted">A project you are not on</span>) },
         { key: "priority", header: "Priority", className: "num", render: (r) => r.priority },
-        ...(data.canDelete ? [{
+        ...(data.canUpdate || data.canDelete ? [{
           key: "actions", header: <span className="sr-only">Actions</span>, className: "actions",
           render: (r: Row) => (
-            <Form method="post" className="inline-form">
-              <input type="hidden" name="intent" value="delete" />
-              <input type="hidden" name="id" value={r.id} />
-              <Button size="sm" variant="ghost" type="submit" aria-label={`Remove rule ${r.pattern}`}>Remove</Button>
-            </Form>
+            <>
+              {data.canUpdate && (
+                <Button size="sm" variant="ghost" to={`/w/${data.workspaceId}/settings/rules/${r.id}/edit`} aria-label={`Edit rule ${r.pattern}`}>Edit</Button>
+              )}
+              {data.canDelete && (
+                <Form method="post" className="inline-form">
+                  <input type="hidden" name="intent" value="delete" />
+                  <input type="hidden" name="id" value={r.id} />
+                  <Button size="sm" variant="ghost" type="submit" aria-label={`Remove rule ${r.pattern}`}>Remove</Button>
+                </Form>
+              )}
+            </>
           ),
         }] : []),
       ]}

@@ -7,6 +7,9 @@
  * (so a retry costs no second write). The object re-judges inside its transaction after the R2 writes,
  * so two uploads racing for the last place in a slot cannot both be recorded; the loser's objects are
  * deleted again.
+ *
+ * Each stored shot lowers the workspace's retention marker in D1 (retention.ts), so the hourly
+ * retention knows this workspace has something to delete one day.
  */
 import { FUTURE_TOLERANCE_MS, SLOT_MS } from "../../contract/agent";
 import { MAX_FULL_BYTES, MAX_THUMB_BYTES, ScreenshotMeta, type ScreenshotUploadResult } from "../../contract/screenshots";
@@ -15,6 +18,7 @@ import type { ServiceContext } from "../context";
 import type { DevicePrincipal } from "../tracking/devices";
 import type { RateLimit } from "../tracking/rateLimit";
 import { loadSettings } from "../tracking/settings";
+import { lowerOldestScreenshot } from "./retention";
 import { deleteObjects, screenshotKeys, workspaceStub } from "./storage";
 
 /** Up to 3 shots per 10 minutes per display, plus room for an agent catching up after being offline. */
@@ -116,6 +120,9 @@ export async function uploadScreenshot(ctx: ServiceContext, dp: DevicePrincipal,
   }
   if (before !== "new") throw refusal(before);
 
+  // Before anything is written: should this request die after the object recorded the shot, the
+  // marker already covers it (a shot that ends up refused only costs retention one wake-up).
+  await lowerOldestScreenshot(ctx.db, ws, takenAtMs);
   const keys = screenshotKeys(ws, memberId, takenAtMs, meta.shotId);
   const bucket = ctx.env.SCREENSHOTS;
   const opts = { httpMetadata: { contentType: "application/octet-stream" } };
@@ -125,7 +132,12 @@ export async function uploadScreenshot(ctx: ServiceContext, dp: DevicePrincipal,
     ...probe, deviceId: dp.device.id, activityPct: meta.activity ?? null, app: meta.app ?? null, contentType: meta.contentType,
     r2Key: keys.full, thumbR2Key: keys.thumb, sizeBytes: parts.full.length, thumbBytes: parts.thumb.length, createdAt: receivedAt,
   });
-  if (verdict === "new") return { shotId: meta.shotId, status: "stored", created: true };
+  if (verdict === "new") {
+    // Again once recorded: a retention run that read the object before this shot was in it may have
+    // raised the marker since the first lowering (retention.ts, resetMarker).
+    await lowerOldestScreenshot(ctx.db, ws, takenAtMs);
+    return { shotId: meta.shotId, status: "stored", created: true };
+  }
   // A concurrent upload of the same shot won: it references the same keys, so they stay.
   if (verdict === "duplicate") return { shotId: meta.shotId, status: "duplicate", created: false };
   await deleteObjects(bucket, [keys.full, keys.thumb]);

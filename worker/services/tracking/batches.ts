@@ -1,48 +1,34 @@
 /**
  * The agent's batch upload (issue 3, "The ingest protocol"). The Worker resolves everything that
  * lives in D1 — who the device belongs to, the workspace's privacy rules, which projects and tasks
- * the member may record time on — and hands the batch to the workspace's Durable Object, which
- * validates every item and writes the valid ones in one transaction (worker/workspace/ingest.ts).
+ * the member may record time on, in one round trip (agentAuth.ts) — and hands the batch to the
+ * workspace's Durable Object, which validates every item and writes the valid ones in one
+ * transaction (worker/workspace/ingest.ts).
  */
-import { and, eq, inArray, isNull } from "drizzle-orm";
 import { scopeFor } from "../../authz/permissions";
 import { IdleItem, type IngestEnvelope, type IngestResponse, type ItemResult } from "../../contract/agent";
 import { appendAudit } from "../audit";
-import { projectMembers, projects, tasks } from "../../db/schema";
 import { forbidden } from "../../http/problem";
 import { measureClockOffset, type References } from "../../workspace/ingest";
 import type { WorkspaceObject } from "../../workspace/WorkspaceObject";
 import type { ServiceContext } from "../context";
 import type { DevicePrincipal } from "./devices";
-import { loadSettings } from "./settings";
+import { referencesQuery, toReferences, type IngestGate } from "./agentAuth";
 
-/**
- * Projects (not archived) and their open tasks that this member may record time on. One query (a
- * left join, so projects without tasks still count): it runs on every batch, and each D1 round trip
- * adds to the upload's latency (docs/benchmarks.md).
- */
+/** Projects and open tasks this member may record time on (agentAuth.ts batches the same query with the device lookup). */
 export async function recordableReferences(ctx: ServiceContext, dp: DevicePrincipal): Promise<References> {
-  const everyProject = dp.member.role === "owner" || dp.member.role === "executive";
-  const rows = await ctx.db.select({ projectId: projects.id, taskId: tasks.id }).from(projects)
-    .leftJoin(tasks, and(eq(tasks.projectId, projects.id), eq(tasks.workspaceId, projects.workspaceId), isNull(tasks.archivedAt)))
-    .where(and(
-      eq(projects.workspaceId, dp.workspace.id), isNull(projects.archivedAt),
-      ...(everyProject ? [] : [inArray(projects.id, ctx.db.select({ id: projectMembers.projectId }).from(projectMembers)
-        .where(and(eq(projectMembers.memberId, dp.member.id), inArray(projectMembers.role, ["member", "manager"]))))]),
-    ));
-  const projectIds = [...new Set(rows.map((r) => r.projectId))];
-  const taskRows = rows.flatMap((r) => (r.taskId === null ? [] : [{ id: r.taskId, projectId: r.projectId }]));
-  return { projectIds, tasks: taskRows };
+  return toReferences(await referencesQuery(ctx.db, dp.workspace.id, dp.member.id));
 }
 
-export async function uploadBatch(ctx: ServiceContext, dp: DevicePrincipal, batch: IngestEnvelope): Promise<IngestResponse> {
+/** Stores a batch for the device of `gate` (authenticated, counted, and with its D1 facts loaded by agentAuth.ts). */
+export async function uploadBatch(ctx: ServiceContext, gate: IngestGate, batch: IngestEnvelope): Promise<IngestResponse> {
+  const { device: dp, settings, references } = gate;
   // A member whose role no longer records time (e.g. changed to project viewer) keeps nothing new.
   if (!scopeFor(dp.member.role, "time", "create", { managersSeeApps: true, managersSeeScreenshots: true })) {
     throw forbidden("tracking_not_allowed", "Your role in this workspace does not record time.");
   }
   const receivedAt = ctx.now();
   const clockOffsetMs = measureClockOffset(batch.sentAt, receivedAt);
-  const [settings, references] = await Promise.all([loadSettings(ctx, dp.workspace.id), recordableReferences(ctx, dp)]);
   const stub = ctx.env.WORKSPACE.get(ctx.env.WORKSPACE.idFromName(dp.workspace.id)) as DurableObjectStub<WorkspaceObject>;
   const results = await stub.ingest({
     memberId: dp.member.id, deviceId: dp.device.id, timeZone: dp.member.timeZone, clockOffsetMs, receivedAt,

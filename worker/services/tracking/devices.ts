@@ -1,58 +1,24 @@
 /**
- * Signed-in desktop agents: who is calling with a device token, the devices page (a member sees
- * their own; owners and executive managers all of the workspace's) and revocation, which takes
- * effect with the device's very next request because every request re-checks the token's row.
+ * Signed-in desktop agents: the devices page (a member sees their own; owners and executive
+ * managers all of the workspace's) and revocation, which takes effect with the device's very next
+ * request because every agent request re-checks the token's row (agentAuth.ts).
  */
-import { and, desc, eq, isNull, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, isNull, lt, type SQL } from "drizzle-orm";
 import type { Actor } from "../../authz/actor";
 import { readScope, requireScope } from "../../authz/policy";
 import { devicesWhere } from "../../authz/scope";
-import { devices, members, users, workspaces, type Role } from "../../db/schema";
+import { devices, members, type Role } from "../../db/schema";
 import { UUID_RE } from "../../db/ids";
 import { forbidden, notFound, validationFailed } from "../../http/problem";
 import { appendAudit } from "../audit";
 import type { ServiceContext } from "../context";
 import { pageSize } from "../pagination";
-import { hashDeviceToken, isDeviceTokenShape } from "./deviceSecrets";
 
-/** How often last_seen_at / last_ip are written at most: presence is the heartbeat's job, not this. */
-export const LAST_SEEN_RESOLUTION_MS = 60_000;
-
-/** A device token's caller: the device, the member it acts for, and their workspace. */
+/** A device token's caller: the device, the member it acts for, and their workspace (agentAuth.ts). */
 export interface DevicePrincipal {
   device: { id: string; name: string; os: string | null; agentVersion: string | null };
   member: { id: string; userId: string; role: Role; displayName: string; timeZone: string };
   workspace: { id: string; name: string };
-}
-
-/**
- * The device behind a token, or null when the token is unknown or malformed, the device was revoked,
- * the member was deactivated or removed (removal deletes the device row), or the workspace requires
- * two-factor the person has not enabled. Never accepts a user's access token (wrong shape).
- */
-export async function authenticateDevice(ctx: ServiceContext, token: string): Promise<DevicePrincipal | null> {
-  if (!isDeviceTokenShape(token)) return null;
-  const [row] = await ctx.db.select({ d: devices, m: members, w: workspaces, totpEnabledAt: users.totpEnabledAt }).from(devices)
-    .innerJoin(members, and(eq(members.id, devices.memberId), eq(members.workspaceId, devices.workspaceId)))
-    .innerJoin(workspaces, eq(workspaces.id, devices.workspaceId))
-    .innerJoin(users, eq(users.id, members.userId))
-    .where(and(eq(devices.tokenHash, await hashDeviceToken(token)), isNull(devices.revokedAt), eq(members.status, "active")))
-    .limit(1);
-  if (!row || (row.w.require2fa && row.totpEnabledAt === null)) return null;
-  await touchDevice(ctx, row.d.id, row.d.lastSeenAt);
-  return {
-    device: { id: row.d.id, name: row.d.name, os: row.d.os, agentVersion: row.d.agentVersion },
-    member: { id: row.m.id, userId: row.m.userId, role: row.m.role, displayName: row.m.displayName, timeZone: row.m.timeZone },
-    workspace: { id: row.w.id, name: row.w.name },
-  };
-}
-
-/** Records when and from where the device was last heard of, at most once per minute (one conditional UPDATE). */
-async function touchDevice(ctx: ServiceContext, deviceId: string, lastSeenAt: number | null) {
-  const now = ctx.now();
-  if (lastSeenAt !== null && now - lastSeenAt < LAST_SEEN_RESOLUTION_MS) return;
-  await ctx.db.update(devices).set({ lastSeenAt: now, lastIp: ctx.ip })
-    .where(and(eq(devices.id, deviceId), or(isNull(devices.lastSeenAt), lt(devices.lastSeenAt, now - LAST_SEEN_RESOLUTION_MS + 1))));
 }
 
 const deviceColumns = {

@@ -3,7 +3,8 @@
  * address). A window is aligned to the clock (floor(now / window)); the counter lives in D1 as one
  * row per key, incremented and reset by a single UPSERT, so concurrent requests cannot lose a count
  * and no read-then-write race lets extra requests through. Over the limit: 429 with Retry-After
- * (seconds until the window ends).
+ * (seconds until the window ends). Agent requests count per device inside their authentication
+ * round trip (agentAuth.ts, key `device:<id>:<limit name>`, same UPSERT rules).
  */
 import { lt, sql } from "drizzle-orm";
 import { rateWindows } from "../../db/schema";
@@ -30,7 +31,6 @@ export const AGENT_LIMITS = {
 /** Sign-in attempts of agents from one address (on top of the password throttle). */
 export const REGISTER_LIMIT: RateLimit = { name: "register", limit: 20, windowMs: 10 * 60_000 };
 
-export const deviceRateKey = (deviceId: string, limit: RateLimit) => `device:${deviceId}:${limit.name}`;
 export const ipRateKey = (ip: string | null, limit: RateLimit) => `ip:${ip ?? "unknown"}:${limit.name}`;
 
 export interface RateDecision {
@@ -65,6 +65,3 @@ export async function enforceRateLimit(ctx: ServiceContext, key: string, limit: 
   const d = await hitRateLimit(ctx, key, limit);
   if (!d.allowed) throw tooManyRequests(d.resetInMs / 1000, "rate_limited", detail);
 }
-
-export const enforceDeviceRateLimit = (ctx: ServiceContext, deviceId: string, limit: RateLimit) =>
-  enforceRateLimit(ctx, deviceRateKey(deviceId, limit), limit, "Too many requests from this device. Wait before sending more.");

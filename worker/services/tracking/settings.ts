@@ -67,10 +67,14 @@ function fromRow(r: Row): TrackingSettings {
   };
 }
 
+/** A workspace's settings from its row, or the defaults when it has none yet. */
+export const settingsFromRow = (row: Row | undefined): TrackingSettings =>
+  row ? fromRow(row) : { ...DEFAULT_SETTINGS, version: 0, updatedAt: null };
+
 /** The settings of a workspace, without an access check: callers have already established who asks. */
 export async function loadSettings(ctx: ServiceContext, workspaceId: string): Promise<TrackingSettings> {
   const [row] = await ctx.db.select().from(trackingSettings).where(eq(trackingSettings.workspaceId, workspaceId));
-  return row ? fromRow(row) : { ...DEFAULT_SETTINGS, version: 0, updatedAt: null };
+  return settingsFromRow(row);
 }
 
 export async function getTrackingSettings(ctx: ServiceContext, actor: Actor): Promise<TrackingSettings> {

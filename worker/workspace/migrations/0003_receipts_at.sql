@@ -1,0 +1,1 @@
+CREATE INDEX `ingest_receipts_at_idx` ON `ingest_receipts` (`at`);
