@@ -3,7 +3,12 @@
  * connect the desktop app (only roles that record time), and revocation through the page with the
  * same scope as the API (someone else's device is 404 for a member).
  */
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { devices } from "../../worker/db/schema";
+import { DEVICE_IDLE_EXPIRY_MS } from "../../worker/services/tracking/agentAuth";
+import { api } from "../helpers/http";
+import { db } from "../tracking-d1/support";
 import { ROLES, type Role } from "../../worker/db/schema";
 import { roleWorld, type RoleWorld } from "../helpers/factory";
 import { register } from "../tracking-d1/support";
@@ -48,6 +53,20 @@ describe("devices page", () => {
     }
     // Owners and executives see whose device it is.
     expect(main.includes(">Member<"), role).toBe(role === "owner" || role === "executive");
+  });
+
+  it("a device unused for 90 days shows as expired, here and in the API", async () => {
+    const w = await roleWorld();
+    const a = await agents(w);
+    await db().update(devices).set({ lastSeenAt: Date.now() - DEVICE_IDLE_EXPIRY_MS - 3600_000 }).where(eq(devices.id, a.employee));
+    const main = mainOf(await page(await signedIn(w.roles.owner.userId), path(w)));
+    const row = (name: string) => main.slice(main.indexOf(name), main.indexOf("</tr>", main.indexOf(name)));
+    expect(row("Emp laptop")).toContain("Expired");
+    expect(row("Emp2 desktop")).not.toContain("Expired");
+    const listed = await api(w.roles.owner.token, "GET", `/api/v1/workspaces/${w.ws}/devices`);
+    const byId = new Map((listed.body.items as { id: string; expiresAt: number }[]).map((d) => [d.id, d.expiresAt]));
+    expect(byId.get(a.employee)).toBeLessThan(Date.now());
+    expect(byId.get(a.employee2)).toBeGreaterThan(Date.now() + DEVICE_IDLE_EXPIRY_MS - 60_000);
   });
 
   it("Devices is in the sidebar for every role", async () => {

@@ -28,8 +28,11 @@ async function records(stub: Stub) {
   return rest;
 }
 
-/** n one-minute usage spans ending before `at` (valid items that each leave one receipt). */
-const spans = (n: number, at: number) => Array.from({ length: n }, (_, i) => usage(at - (i + 2) * MIN, at - (i + 1) * MIN));
+/**
+ * n one-minute idle spans ending before `at` (valid items that each leave one receipt; usage spans
+ * leave none, their rows answer for them).
+ */
+const spans = (n: number, at: number) => Array.from({ length: n }, (_, i) => idle(at - (i + 2) * MIN, at - (i + 1) * MIN));
 
 describe("receipt horizon", () => {
   it("outlives the maximum item age, so an item whose receipt is gone is always too old to be judged again", () => {
@@ -44,19 +47,22 @@ describe("receipt horizon", () => {
     await stub.ingest(batch(first));
     const stored = await records(stub);
 
+    // The usage span is the one item without a receipt: its row is its receipt.
+    expect(await receiptIds(stub)).toEqual([first[0]!.id, first[1]!.id, first[3]!.id].sort());
+
     const at89 = NOW + 89 * DAY;
-    const second = usage(at89 - 2 * MIN, at89 - MIN);
+    const second = idle(at89 - 2 * MIN, at89 - MIN);
     expect((await stub.ingest(batch([second], { receivedAt: at89 })))[0]!.status).toBe("stored");
-    expect(await receiptIds(stub)).toEqual([...first.map((x) => x.id), second.id].sort());
+    expect(await receiptIds(stub)).toEqual([first[0]!.id, first[1]!.id, first[3]!.id, second.id].sort());
 
     const at91 = NOW + 91 * DAY;
-    const third = usage(at91 - 2 * MIN, at91 - MIN);
+    const third = idle(at91 - 2 * MIN, at91 - MIN);
     await stub.ingest(batch([third], { receivedAt: at91 }));
     expect(await receiptIds(stub)).toEqual([second.id, third.id].sort());
     // Only receipts go: the records of the first batch (and their rollups) stay.
     const after = await records(stub);
-    for (const table of ["time_entries", "activity_slots", "idle_spans", "day_rollups"] as const) expect(after[table]).toEqual(stored[table]);
-    expect(after.usage_spans!.map((x) => x.id)).toEqual([first[2]!.id, second.id, third.id].sort());
+    for (const table of ["time_entries", "activity_slots", "usage_spans", "day_rollups"] as const) expect(after[table]).toEqual(stored[table]);
+    expect(after.idle_spans!.map((x) => x.id)).toEqual([first[3]!.id, second.id, third.id].sort());
   });
 
   it("prunes at most max(200, items in the batch) receipts per ingest, oldest first", async () => {
@@ -132,7 +138,7 @@ describe("maximum item age", () => {
     expect(await dump(stub)).toEqual(stored);
   });
 
-  it("after pruning, a replay stores nothing twice: entries and slots answer from their rows, spans are too old", async () => {
+  it("after pruning, a replay stores nothing twice: entries, slots and usage answer from their rows, idle spans are too old", async () => {
     const stub = freshObject();
     const session = [entry(T0, null), slot(T0), usage(T0, T0 + MIN), idle(T0 + MIN, T0 + 2 * MIN)];
     const closed = { ...session[0]!, rev: 1, end: iso(T0 + HOUR) };
@@ -140,13 +146,13 @@ describe("maximum item age", () => {
     await stub.ingest(batch([closed], { receivedAt: NOW + HOUR }));
 
     const at91 = NOW + 91 * DAY;
-    const today = usage(at91 - 2 * MIN, at91 - MIN);
+    const today = idle(at91 - 2 * MIN, at91 - MIN);
     await stub.ingest(batch([today], { receivedAt: at91 })); // prunes the session's receipts
     expect(await receiptIds(stub)).toEqual([today.id]);
     const before = await records(stub);
 
     const r = await stub.ingest(batch([...session, closed], { receivedAt: at91 + MIN }));
-    expect(r.map((x) => x.code ?? x.status)).toEqual(["duplicate", "duplicate", "item_too_old", "item_too_old", "duplicate"]);
+    expect(r.map((x) => x.code ?? x.status)).toEqual(["duplicate", "duplicate", "duplicate", "item_too_old", "duplicate"]);
     expect(await records(stub)).toEqual(before);
     for (const x of session) expect(await rowsWithId(stub, x.id)).toBe(1);
   });
@@ -176,8 +182,8 @@ describe("records without a receipt", () => {
       { id: e.id, status: "duplicate", detail: "Stale: revision 2 is newer." }, { id: e2.id, status: "duplicate" },
       { id: s.id, status: "duplicate", detail: "Stale: revision 1 is newer." }, { id: s1.id, status: "duplicate" },
     ]);
-    // Never-revised spans: the insert leaves the existing row as it is.
-    expect(r.slice(4).map((x) => x.status)).toEqual(["stored", "stored"]);
+    // A usage span's row is its receipt; an idle span's insert leaves the existing row as it is.
+    expect(r.slice(4).map((x) => x.status)).toEqual(["duplicate", "stored"]);
     expect(await records(stub)).toEqual(before);
     for (const x of [e, s, u, i]) expect(await rowsWithId(stub, x.id)).toBe(1);
   });

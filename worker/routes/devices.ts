@@ -19,6 +19,7 @@ const Device = z.object({
   agentVersion: z.string().nullable(), createdAt: z.number(), lastSeenAt: z.number().nullable(),
   lastIp: z.string().nullable().openapi({ description: "Client address of the device's latest request" }),
   revokedAt: z.number().nullable(),
+  expiresAt: z.number().openapi({ description: "When the device token stops working unless the device is heard from again (90 days after it was last seen); epoch ms" }),
 }).openapi("Device");
 
 const DeviceQuery = z.object({

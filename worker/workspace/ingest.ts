@@ -5,9 +5,9 @@
  * 1. prepareItems (async, no storage): parse each item with the contract, apply the server-side
  *    privacy filter, hash the content, apply the clock offset, reject items from the future.
  *    Everything here depends only on the item and the request, never on stored state.
- * 2. applyBatch (sync, inside one ctx.storage.transactionSync): compare with the stored receipts,
- *    refuse new items that are too old, check overlaps and slot conflicts, write rows and receipts,
- *    recompute the touched day rollups. pruneReceipts then drops a few expired receipts in the same
+ * 2. applyBatch (sync, inside one ctx.storage.transactionSync): compare with the stored receipts
+ *    (for usage spans: their own rows), refuse new items that are too old, check overlaps and slot
+ *    conflicts, write rows and receipts, recompute the touched day rollups. pruneReceipts then drops a few expired receipts in the same
  *    transaction (docs/decisions/0008-receipt-horizon.md).
  */
 import { createHash } from "node:crypto";
@@ -18,7 +18,7 @@ import {
 } from "../contract/agent";
 import { isTimeZone } from "../contract/common";
 import { daysTouched } from "./localDay";
-import type { RecordRow, StoredReceipt, TrackingStore } from "./trackingStore";
+import type { RecordRow, StoredReceipt, TrackingStore, UsageRow } from "./trackingStore";
 
 const DAY_MS = 24 * 3600_000;
 
@@ -285,6 +285,15 @@ function applyOrder(ready: Ready[], existing: Map<string, { startMs: number; end
     .map((x) => x.p);
 }
 
+/**
+ * What a stored usage span's row answers for it, as the receipt it replaces would: never revised (rev
+ * 0), stored, and the content hash; a row stored before the hash was kept matches no content, so a
+ * replay of it is answered as one with different content (id_conflict). `at` is not stored anywhere.
+ */
+function usageReceipt(row: UsageRow, at: number): StoredReceipt {
+  return { memberId: row.memberId, kind: "usage", status: "stored", code: null, field: null, detail: null, contentHash: row.contentHash ?? "", rev: 0, at };
+}
+
 /** Phase 2, inside one transaction: answers one result per input item (same order as the batch). */
 export function applyBatch(store: TrackingStore, input: IngestInput, prepared: PreparedItem[]): ItemResult[] {
   const results: ItemResult[] = new Array(prepared.length);
@@ -307,11 +316,17 @@ export function applyBatch(store: TrackingStore, input: IngestInput, prepared: P
   for (const [id, r] of entryRows) if (r.memberId === memberId) entries.set(id, { startMs: r.startMs, endMs: r.endMs });
   const slots = new Map<string, number>();
   for (const [id, r] of slotRows) if (r.memberId === memberId) slots.set(id, r.slotStartMs);
+  // A stored usage span is its own receipt (it writes none). Looked up for every id nothing above
+  // answers for, not only usage ones, so that an entry, slot or idle span reusing a span's id is still
+  // id_conflict, as it was while spans had receipts.
+  const unanswered = ready.filter((p) => !known.has(p.id) && !entryRows.has(p.id) && !slotRows.has(p.id)).map((p) => p.id);
+  for (const [id, row] of store.usageRows(unanswered)) known.set(id, usageReceipt(row, receivedAt));
   const days = new Set<string>();
 
   const remember = (id: string, r: StoredReceipt) => {
     known.set(id, r);
-    store.queueReceipt(id, r);
+    // A stored usage span's row answers for it from now on; rejections still need a receipt.
+    if (r.kind !== "usage" || r.status !== "stored") store.queueReceipt(id, r);
   };
   const reject = (p: Ready, code: RejectionCode, field: string, detail: string): ItemResult => {
     // Depends on stored state: kept so that a replay of this revision answers the same.
@@ -343,8 +358,8 @@ export function applyBatch(store: TrackingStore, input: IngestInput, prepared: P
   /**
    * For an entry or slot stored without a receipt (pruned, ADR 0008): the row's rev stands in for it,
    * so a replay never brings back older content. Its content hash is gone, so the same rev answers
-   * `duplicate` whatever it holds. Usage and idle spans need no such check: they are never revised,
-   * and their inserts leave an existing row as it is.
+   * `duplicate` whatever it holds. Usage spans are answered by their rows above; idle spans are never
+   * revised, and their inserts leave an existing row as it is.
    */
   function withoutReceipt(p: Ready, row: RecordRow | undefined): ItemResult | null {
     if (!row) return null;
@@ -386,7 +401,7 @@ export function applyBatch(store: TrackingStore, input: IngestInput, prepared: P
         return stored(p);
       }
       case "usage":
-        store.queueUsage(memberId, deviceId, item);
+        store.queueUsage(memberId, deviceId, item, p.hash);
         return stored(p);
       case "idle":
         store.insertIdle(memberId, deviceId, item);

@@ -66,6 +66,11 @@ export const usageSpans = sqliteTable("usage_spans", {
   /** productive / neutral / unproductive once classified; null = not classified. */
   category: text("category"),
   deviceId: text("device_id"),
+  /**
+   * sha256 of the span as uploaded (as a receipt's content_hash): a span is never revised, so its row
+   * is its own ingest receipt (ADR 0006). null on rows stored before migration 0004.
+   */
+  contentHash: text("content_hash"),
 }, (t) => [index("usage_spans_member_start_idx").on(t.memberId, t.startMs)]);
 
 /** The member's decision about a span without input (the agent applies it to its entries). */
@@ -82,7 +87,7 @@ export const idleSpans = sqliteTable("idle_spans", {
 
 /**
  * The answer given for every item id the ingest has stored or rejected because of stored state
- * (ADR 0006). A replay is compared with it: same rev and content hash gives the same answer.
+ * (ADR 0006), except stored usage spans, whose own row answers for them (usage_spans.content_hash). A replay is compared with it: same rev and content hash gives the same answer.
  * Kept RECEIPT_TTL_MS after `at` (ADR 0008): each ingest prunes a few expired ones through the index
  * on `at`, so the table holds about three months of items instead of growing forever.
  */

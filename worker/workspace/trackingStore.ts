@@ -3,8 +3,8 @@
  * path and the benchmark compares it with plain multi-row inserts). Column names are the ones of
  * ./schema.ts, which owns the migrations. Every write and every read of content is scoped by
  * member_id, so one member's device can neither read nor change another member's rows even when it
- * guesses their ids; the ingest's id lookups (receipts, entryRows, slotRows) tell whose an id is
- * only so that it can answer id_conflict.
+ * guesses their ids; the ingest's id lookups (receipts, entryRows, slotRows, usageRows) tell whose an
+ * id is only so that it can answer id_conflict.
  */
 import { MAX_ENTRY_MS, MAX_SPAN_MS, REJECTION_CODES, SLOT_MS, type IngestKind, type RejectionCode } from "../contract/agent";
 import { dayBounds } from "./localDay";
@@ -31,6 +31,15 @@ export interface StoredReceipt {
 export interface RecordRow {
   memberId: string;
   rev: number;
+}
+
+/**
+ * A stored usage span as its own receipt: whose it is and the hash of what was uploaded (null on rows
+ * stored before migration 0004 kept it).
+ */
+export interface UsageRow {
+  memberId: string;
+  contentHash: string | null;
 }
 
 export type HeartbeatState = "tracking" | "idle" | "stopped";
@@ -67,15 +76,15 @@ function chunks<T>(xs: T[], size: number): T[][] {
 const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(",");
 
 export class TrackingStore {
-  private usageRows: SqlStorageValue[][] = [];
-  private receiptRows = new Map<string, SqlStorageValue[]>();
+  private queuedUsage: SqlStorageValue[][] = [];
+  private queuedReceipts = new Map<string, SqlStorageValue[]>();
 
   constructor(private readonly sql: SqlStorage) {}
 
   /** Drops rows queued by a batch whose transaction failed (they were rolled back with it). */
   beginBatch() {
-    this.usageRows = [];
-    this.receiptRows.clear();
+    this.queuedUsage = [];
+    this.queuedReceipts.clear();
   }
 
   /** One SELECT (per 100 ids) for every receipt a batch may need. */
@@ -100,7 +109,7 @@ export class TrackingStore {
 
   /** Buffered: written by flush() as multi-row upserts. The last receipt queued for an id wins. */
   queueReceipt(id: string, r: StoredReceipt) {
-    this.receiptRows.set(id, [id, r.memberId, r.kind, r.status, r.code, r.field, r.detail, r.contentHash, r.rev, r.at]);
+    this.queuedReceipts.set(id, [id, r.memberId, r.kind, r.status, r.code, r.field, r.detail, r.contentHash, r.rev, r.at]);
   }
 
   /**
@@ -122,6 +131,19 @@ export class TrackingStore {
     for (const part of chunks([...new Set(ids)], MAX_PARAMS)) {
       const rows = this.sql.exec(`select id, member_id, rev, slot_start_ms from activity_slots where id in (${placeholders(part.length)})`, ...part);
       for (const r of rows) out.set(String(r.id), { memberId: String(r.member_id), rev: Number(r.rev), slotStartMs: Number(r.slot_start_ms) });
+    }
+    return out;
+  }
+
+  /**
+   * The stored usage spans with these ids, whoever's they are: a span is never revised, so its row is
+   * its receipt (one SELECT per 100 ids, like receipts()).
+   */
+  usageRows(ids: string[]): Map<string, UsageRow> {
+    const out = new Map<string, UsageRow>();
+    for (const part of chunks([...new Set(ids)], MAX_PARAMS)) {
+      const rows = this.sql.exec(`select id, member_id, content_hash from usage_spans where id in (${placeholders(part.length)})`, ...part);
+      for (const r of rows) out.set(String(r.id), { memberId: String(r.member_id), contentHash: str(r.content_hash) });
     }
     return out;
   }
@@ -186,9 +208,12 @@ export class TrackingStore {
     );
   }
 
-  /** Usage spans are the bulk of a batch (~30 per 10 minutes): buffered and written as multi-row inserts. */
-  queueUsage(memberId: string, deviceId: string, u: Usage) {
-    this.usageRows.push([u.id, memberId, u.app, u.title, u.url, u.startMs, u.endMs, deviceId]);
+  /**
+   * Usage spans are the bulk of a batch (~30 per 10 minutes): buffered and written as multi-row
+   * inserts, with the content hash that makes the row its own receipt.
+   */
+  queueUsage(memberId: string, deviceId: string, u: Usage, contentHash: string) {
+    this.queuedUsage.push([u.id, memberId, u.app, u.title, u.url, u.startMs, u.endMs, deviceId, contentHash]);
   }
 
   insertIdle(memberId: string, deviceId: string, i: Idle) {
@@ -201,19 +226,19 @@ export class TrackingStore {
 
   flush() {
     this.insertRows(
-      "insert into usage_spans (id, member_id, app, title, url, start_ms, end_ms, device_id) values",
-      // Receipts decide what is new; a row already present (receipts lost) is left as it is.
+      "insert into usage_spans (id, member_id, app, title, url, start_ms, end_ms, device_id, content_hash) values",
+      // The ingest only queues ids no row answered for; should one be present anyway, it stays as it is.
       "on conflict(id) do nothing",
-      this.usageRows,
+      this.queuedUsage,
     );
     this.insertRows(
       "insert into ingest_receipts (item_id, member_id, kind, status, code, field, detail, content_hash, rev, at) values",
       `on conflict(item_id) do update set member_id = excluded.member_id, kind = excluded.kind, status = excluded.status, code = excluded.code,
          field = excluded.field, detail = excluded.detail, content_hash = excluded.content_hash, rev = excluded.rev, at = excluded.at`,
-      [...this.receiptRows.values()],
+      [...this.queuedReceipts.values()],
     );
-    this.usageRows = [];
-    this.receiptRows.clear();
+    this.queuedUsage = [];
+    this.queuedReceipts.clear();
   }
 
   private insertRows(head: string, tail: string, rows: SqlStorageValue[][]) {

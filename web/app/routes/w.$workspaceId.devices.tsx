@@ -41,6 +41,7 @@ export async function loader({ context, request, params }: LoaderFunctionArgs) {
         id: d.id, name: d.name, os: d.os, agentVersion: d.agentVersion, memberName: d.memberName,
         mine: d.memberId === actor.member.id,
         connected: when(d.createdAt), lastSeen: when(d.lastSeenAt), revoked: when(d.revokedAt),
+        expired: d.revokedAt === null && d.expiresAt <= Date.now() ? when(d.expiresAt) : null,
         revocable: d.revokedAt === null && (deleteScope === "all" || (deleteScope === "own" && d.memberId === actor.member.id)),
       })),
       more: nextCursor !== null,
@@ -93,7 +94,8 @@ export default function Devices() {
     { key: "version", header: "App version", render: (d: Row) => d.agentVersion ? <span className="mono">{d.agentVersion}</span> : <span className="muted">Unknown</span> },
     ...(data.seesAll ? [{ key: "member", header: "Member", render: (d: Row) => (d.mine ? `${d.memberName} (you)` : d.memberName) }] : []),
     { key: "seen", header: "Last seen", render: (d: Row) => d.lastSeen ?? <span className="muted">Never</span> },
-    { key: "status", header: "Status", render: (d: Row) => (d.revoked ? <Badge tone="danger">Signed out {d.revoked}</Badge> : <Badge tone="success">Signed in</Badge>) },
+    { key: "status", header: "Status", render: (d: Row) => (d.revoked ? <Badge tone="danger">Signed out {d.revoked}</Badge>
+        : d.expired ? <Badge tone="warning">Expired {d.expired} (unused for 90 days)</Badge> : <Badge tone="success">Signed in</Badge>) },
     {
       key: "actions", header: <span className="sr-only">Actions</span>, className: "actions",
       render: (d: Row) => d.revocable ? (

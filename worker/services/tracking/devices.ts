@@ -13,6 +13,7 @@ import { forbidden, notFound, validationFailed } from "../../http/problem";
 import { appendAudit } from "../audit";
 import type { ServiceContext } from "../context";
 import { pageSize } from "../pagination";
+import { DEVICE_IDLE_EXPIRY_MS } from "./agentAuth";
 
 /** A device token's caller: the device, the member it acts for, and their workspace (agentAuth.ts). */
 export interface DevicePrincipal {
@@ -26,10 +27,16 @@ const deviceColumns = {
   agentVersion: devices.agentVersion, createdAt: devices.createdAt, lastSeenAt: devices.lastSeenAt, lastIp: devices.lastIp,
   revokedAt: devices.revokedAt,
 };
-export type DeviceView = {
+type DeviceRow = {
   id: string; memberId: string; memberName: string; name: string; os: string | null; agentVersion: string | null;
   createdAt: number; lastSeenAt: number | null; lastIp: string | null; revokedAt: number | null;
 };
+export type DeviceView = DeviceRow & {
+  /** When the token stops working unless the device is heard from again (agentAuth.ts). */
+  expiresAt: number;
+};
+
+const withExpiry = (d: DeviceRow): DeviceView => ({ ...d, expiresAt: (d.lastSeenAt ?? d.createdAt) + DEVICE_IDLE_EXPIRY_MS });
 
 export interface DeviceListQuery {
   includeRevoked?: boolean;
@@ -55,10 +62,10 @@ export async function listDevices(ctx: ServiceContext, actor: Actor, q: DeviceLi
   const rows = await ctx.db.select(deviceColumns).from(devices).innerJoin(members, eq(members.id, devices.memberId))
     .where(and(...where)).orderBy(desc(devices.id)).limit(size + 1);
   const items = rows.slice(0, size);
-  return { items, nextCursor: rows.length > size ? items[items.length - 1]!.id : null };
+  return { items: items.map(withExpiry), nextCursor: rows.length > size ? items[items.length - 1]!.id : null };
 }
 
-async function visibleDevice(ctx: ServiceContext, actor: Actor, deviceId: string): Promise<DeviceView> {
+async function visibleDevice(ctx: ServiceContext, actor: Actor, deviceId: string): Promise<DeviceRow> {
   if (!UUID_RE.test(deviceId)) throw notFound("device");
   const [d] = await ctx.db.select(deviceColumns).from(devices).innerJoin(members, eq(members.id, devices.memberId))
     .where(and(devicesWhere(actor), eq(devices.id, deviceId)));

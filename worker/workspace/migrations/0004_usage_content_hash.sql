@@ -1,0 +1,1 @@
+ALTER TABLE `usage_spans` ADD `content_hash` text;
