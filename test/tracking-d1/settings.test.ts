@@ -1,10 +1,12 @@
 /**
  * Tracking settings through the workspace API and as the agent sees them: defaults, changes with
- * version bumps and audit, ETag/304, and bad input that changes nothing.
+ * version bumps and audit, ETag/304, bad input that changes nothing, and the projects offered to
+ * the agent's picker.
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { teamMembers, teams } from "../../worker/db/schema";
+import { newId } from "../../worker/db/ids";
+import { projectMembers, projects, tasks, teamMembers, teams } from "../../worker/db/schema";
 import { roleWorld, type RoleWorld } from "../helpers/factory";
 import { api } from "../helpers/http";
 import { agentSettings, auditOf, db, settingsRow, signInAgent } from "./support";
@@ -149,5 +151,112 @@ describe("settings as the agent sees them", () => {
     // An archived team's overrides no longer apply.
     await db().update(teams).set({ archivedAt: Date.now() }).where(eq(teams.id, w.teamA));
     expect(await ids(inA.deviceToken)).toEqual([wide.id]);
+  });
+});
+
+describe("projects for the agent's picker", () => {
+  /** Adds to roleWorld, all in the employee's reach unless said: a project without client or tasks
+   *  whose lower-case name sorts first, tasks that are done or archived (not offered), a second open
+   *  task, and an archived project. */
+  async function world() {
+    const w = await roleWorld();
+    const bare = newId(), archivedProject = newId(), doneTask = newId(), archivedTask = newId(), alphaTask = newId();
+    const d = db();
+    await d.batch([
+      d.insert(projects).values([
+        { id: bare, workspaceId: w.ws, name: "beta tools" },
+        { id: archivedProject, workspaceId: w.ws, name: "Archived project", archivedAt: Date.now() },
+      ]),
+      d.insert(projectMembers).values([
+        { projectId: bare, memberId: w.roles.employee.memberId, role: "member" },
+        { projectId: archivedProject, memberId: w.roles.employee.memberId, role: "member" },
+      ]),
+      d.insert(tasks).values([
+        { id: doneTask, workspaceId: w.ws, projectId: w.projectA, name: "Done task", status: "done" },
+        { id: archivedTask, workspaceId: w.ws, projectId: w.projectA, name: "Archived task", archivedAt: Date.now() },
+        { id: alphaTask, workspaceId: w.ws, projectId: w.projectA, name: "alpha task" },
+      ]),
+    ]);
+    return { ...w, bare, archivedProject, alphaTask };
+  }
+  type World = Awaited<ReturnType<typeof world>>;
+  const projectA = (w: World, taskList = [{ id: w.alphaTask, name: "alpha task" }, { id: w.taskA, name: "Task A" }]) =>
+    ({ id: w.projectA, name: "Project A", clientName: "Acme Client", tasks: taskList });
+  const bareProject = (w: World) => ({ id: w.bare, name: "beta tools", clientName: null, tasks: [] });
+
+  it("an employee gets the unarchived projects they are a member of, sorted by name, with their open tasks", async () => {
+    const w = await world();
+    const a = await signInAgent(w.roles.employee.token, w.ws);
+    const res = await agentSettings(a.deviceToken);
+    expect(res.status).toBe(200);
+    expect(res.body.projects).toEqual([bareProject(w), projectA(w)]);
+  });
+
+  it("a project manager gets the projects they manage; employee2 only project B", async () => {
+    const w = await world();
+    const pm = await signInAgent(w.roles.project_manager.token, w.ws);
+    expect((await agentSettings(pm.deviceToken)).body.projects).toEqual([projectA(w)]);
+    const e2 = await signInAgent(w.employee2.token, w.ws);
+    expect((await agentSettings(e2.deviceToken)).body.projects).toEqual([
+      { id: w.projectB, name: "Project B", clientName: "Globex", tasks: [{ id: w.taskB, name: "Task B" }] },
+    ]);
+  });
+
+  it("owners and executives get every unarchived project of their workspace, and nothing of another", async () => {
+    const w = await world();
+    for (const role of ["owner", "executive"] as const) {
+      const a = await signInAgent(w.roles[role].token, w.ws);
+      const list = (await agentSettings(a.deviceToken)).body.projects as { id: string }[];
+      expect(list, role).toEqual([
+        bareProject(w), projectA(w), { id: w.projectB, name: "Project B", clientName: "Globex", tasks: [{ id: w.taskB, name: "Task B" }] },
+      ]);
+    }
+  });
+
+  it("archiving a task changes the list and the ETag", async () => {
+    const w = await world();
+    const a = await signInAgent(w.roles.employee.token, w.ws);
+    const etag = (await agentSettings(a.deviceToken)).headers.get("etag")!;
+    expect((await agentSettings(a.deviceToken, { "if-none-match": etag })).status).toBe(304);
+
+    const archived = await api(w.roles.owner.token, "PATCH", `/api/v1/workspaces/${w.ws}/tasks/${w.taskA}`, { archived: true });
+    expect(archived.status, JSON.stringify(archived.body)).toBe(200);
+    const after = await agentSettings(a.deviceToken, { "if-none-match": etag });
+    expect(after.status).toBe(200);
+    expect(after.body.version).toBe(0);
+    expect(after.headers.get("etag")).not.toBe(etag);
+    expect(after.body.projects).toEqual([bareProject(w), projectA(w, [{ id: w.alphaTask, name: "alpha task" }])]);
+    // And then nothing else changed: 304 again with the new tag.
+    expect((await agentSettings(a.deviceToken, { "if-none-match": after.headers.get("etag")! })).status).toBe(304);
+  });
+
+  it("renaming a project and creating a task change the ETag", async () => {
+    const w = await world();
+    const a = await signInAgent(w.roles.employee.token, w.ws);
+    const etag0 = (await agentSettings(a.deviceToken)).headers.get("etag")!;
+    expect((await api(w.roles.owner.token, "PATCH", `/api/v1/workspaces/${w.ws}/projects/${w.projectA}`, { name: "Apollo" })).status).toBe(200);
+    const renamed = await agentSettings(a.deviceToken, { "if-none-match": etag0 });
+    expect(renamed.status).toBe(200);
+    expect((renamed.body.projects as { name: string }[]).map((p) => p.name)).toEqual(["Apollo", "beta tools"]);
+    const etag1 = renamed.headers.get("etag")!;
+    expect(etag1).not.toBe(etag0);
+
+    const created = await api(w.roles.owner.token, "POST", `/api/v1/workspaces/${w.ws}/projects/${w.bare}/tasks`, { name: "Setup" });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const withTask = await agentSettings(a.deviceToken, { "if-none-match": etag1 });
+    expect(withTask.status).toBe(200);
+    expect(withTask.body.projects[1]).toEqual({ ...bareProject(w), tasks: [{ id: created.body.id, name: "Setup" }] });
+  });
+
+  it("removing the member from a project changes the list and the ETag", async () => {
+    const w = await world();
+    const a = await signInAgent(w.roles.employee.token, w.ws);
+    const etag = (await agentSettings(a.deviceToken)).headers.get("etag")!;
+    const removed = await api(w.roles.owner.token, "DELETE", `/api/v1/workspaces/${w.ws}/projects/${w.projectA}/members/${w.roles.employee.memberId}`);
+    expect(removed.status, JSON.stringify(removed.body)).toBeLessThan(300);
+    const after = await agentSettings(a.deviceToken, { "if-none-match": etag });
+    expect(after.status).toBe(200);
+    expect(after.headers.get("etag")).not.toBe(etag);
+    expect(after.body.projects).toEqual([bareProject(w)]);
   });
 });

@@ -85,18 +85,24 @@ const AgentRule = RuleSchema.omit({ createdAt: true }).extend({
   scope: z.enum(["team", "workspace"]).openapi({ description: "team overrides come first" }),
 }).openapi("AgentRule");
 
+const AgentProject = z.object({
+  id: z.string(), name: z.string(), clientName: z.string().nullable(),
+  tasks: z.array(z.object({ id: z.string(), name: z.string() })).openapi({ description: "Open tasks (not archived, not done), sorted by name" }),
+}).openapi("AgentProject");
+
 const AgentSettings = z.object({
   workspaceId: z.string(), memberId: z.string(), deviceId: z.string(),
   version: z.number().int(),
   screenshotPublicKey: z.string().openapi({ description: "The workspace's HPKE public key (P-256, base64): seal every screenshot to it before it touches disk (worker/crypto/hpke.ts)" }),
   settings: SettingsValuesSchema,
   rules: z.array(AgentRule).openapi({ description: "Evaluation order: the first rule matching a usage span decides its category and project" }),
+  projects: z.array(AgentProject).openapi({ description: "For the time picker: the projects the member may record time on (owners and executives every unarchived project; others those they are a member or manager of), sorted by name, with their open tasks. A batch naming a project outside this list or an archived task is rejected (`unknown_project`, `unknown_task`); a task marked done is still accepted for time recorded earlier but no longer listed." }),
 }).openapi("AgentSettings");
 
 agentRoutes.openapi(
   createRoute({ method: "get", path: "/agent/settings", tags, security: deviceSecurity,
-    summary: "What this device should record: settings and the rules for its member",
-    description: "Send the ETag of the last answer as If-None-Match: 304 while nothing changed. The tag changes with every settings or rules change and when the member's teams change.",
+    summary: "What this device should record: settings, the rules for its member and the projects they may record time on",
+    description: "Send the ETag of the last answer as If-None-Match: 304 while nothing changed. The tag changes with every settings or rules change, when the member's teams change, and when the project list changes (a project or task created, renamed, archived or completed; a project's client renamed or changed; the member joining or leaving a project).",
     responses: {
       200: { ...json(AgentSettings), headers: { ETag: { schema: { type: "string" } } } },
       304: { description: "Not modified" },

@@ -1,6 +1,7 @@
 /**
- * Screenshots: the agent's upload (device token, multipart) and, for people, a member's list, the
- * decrypted image, who viewed it, and deletion. Rules: worker/services/screenshots/*, ADR 0007.
+ * Screenshots: the agent's upload (device token, multipart) and deletion of its member's own and,
+ * for people, a member's list, the decrypted image, who viewed it, and deletion. Rules:
+ * worker/services/screenshots/*, ADR 0007.
  *
  * The upload and the image are not JSON, so they are plain Hono routes documented with registerPath
  * (an OpenAPI form validator would parse the body before the device token is checked).
@@ -8,7 +9,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { MAX_FULL_BYTES, MAX_THUMB_BYTES, ScreenshotUploadResult } from "../contract/screenshots";
 import { AppError, badRequest, validationFailed, zodFieldErrors } from "../http/problem";
-import { deleteScreenshot, listMemberScreenshots, screenshotViewers, viewScreenshot } from "../services/screenshots/access";
+import {
+  AGENT_SCREENSHOT_DELETE_LIMIT, deleteScreenshot, deleteScreenshotFromDevice, listMemberScreenshots, screenshotViewers, viewScreenshot,
+} from "../services/screenshots/access";
 import { parseUpload, SCREENSHOT_RATE_LIMIT, uploadScreenshot } from "../services/screenshots/upload";
 import { requireDevice } from "./agent";
 import { bearerSecurity, errorResponses, json, newRouter, requireActor, workspaceAndId } from "./_shared";
@@ -52,6 +55,22 @@ screenshotRoutes.post("/agent/screenshots", async (c) => {
   const { created, ...result } = await uploadScreenshot(ctx, device, await parseUpload(form));
   return c.json(result, created ? 201 : 200);
 });
+
+/* ------------------------------------------------------------------------------- agent: delete own */
+
+const DeletionResult = z.object({ removedSeconds: z.number().int() }).openapi("ScreenshotDeletion");
+
+screenshotRoutes.openapi(
+  createRoute({ method: "delete", path: "/agent/screenshots/{shotId}", tags: ["agent"], security: [{ deviceToken: [] }],
+    summary: "Delete one of the member's own screenshots from the agent (audited as screenshot.deleted with the device id)",
+    description: "The same deletion as the member's in the web app (docs/decisions/0007-screenshot-deletion.md): the encrypted objects go and the time of the screenshot's 10-minute slot is removed with it. 403 `screenshot_deletion_forbidden` while the workspace does not allow members to delete their screenshots (owners and executives always may); 409 `timer_running` while a running timer covers the slot; 404 for an unknown shot or anyone else's (whatever the member's role); 30 deletions a minute per device (429).",
+    request: { params: z.object({ shotId: z.string().max(64).openapi({ param: { name: "shotId", in: "path" } }) }) },
+    responses: { 200: json(DeletionResult, "Deleted"), ...errorResponses } }),
+  async (c) => {
+    const device = await requireDevice(c, AGENT_SCREENSHOT_DELETE_LIMIT);
+    return c.json(await deleteScreenshotFromDevice(c.get("ctx"), device, c.req.valid("param").shotId), 200);
+  },
+);
 
 /* ------------------------------------------------------------------------------------------- list */
 
@@ -132,6 +151,6 @@ screenshotRoutes.openapi(
     summary: "Delete a screenshot (audited as screenshot.deleted; its encrypted objects are removed)",
     description: "Your own: when the workspace allows members to delete screenshots (owners and executives always), and the time of its 10-minute slot is removed with it (409 `timer_running` while a running timer covers the slot; 403 `screenshot_deletion_forbidden` when not allowed). Someone else's: managers whose scope covers it; only the screenshot goes. See docs/decisions/0007-screenshot-deletion.md.",
     request: { params: ShotParams },
-    responses: { 200: json(z.object({ removedSeconds: z.number().int() }), "Deleted"), ...errorResponses } }),
+    responses: { 200: json(DeletionResult, "Deleted"), ...errorResponses } }),
   async (c) => c.json(await deleteScreenshot(c.get("ctx"), await requireActor(c), c.req.valid("param").shotId), 200),
 );

@@ -5,6 +5,8 @@
  *
  * Access: `screenshots:read` scope, resolved into explicit sets (authz/screenshotScope.ts) that the
  * Workspace object applies in SQL. Anything outside it, deleted, or of another workspace is a 404.
+ * The desktop agent may delete its member's own screenshots (deleteScreenshotFromDevice): the same
+ * deletion, with the scope narrowed to the member's own.
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { Actor } from "../../authz/actor";
@@ -12,12 +14,15 @@ import { can, readScope, scopeOf } from "../../authz/policy";
 import { membersWhere } from "../../authz/scope";
 import { screenshotScope } from "../../authz/screenshotScope";
 import { EnvelopeError, openScreenshot } from "../../crypto/hpke";
-import { members } from "../../db/schema";
+import { members, users } from "../../db/schema";
 import { UUID_RE } from "../../db/ids";
 import { AppError, conflict, forbidden, notFound, validationFailed } from "../../http/problem";
 import type { ShotRow, ShotScope } from "../../workspace/screenshots";
+import { loadActor } from "../actor";
 import { appendAudit } from "../audit";
 import type { ServiceContext } from "../context";
+import type { DevicePrincipal } from "../tracking/devices";
+import type { RateLimit } from "../tracking/rateLimit";
 import { loadSettings } from "../tracking/settings";
 import { workspacePrivateKey } from "./keys";
 import { deleteObjects, workspaceStub } from "./storage";
@@ -54,8 +59,14 @@ export async function readShotScope(ctx: ServiceContext, actor: Actor): Promise<
   return screenshotScope(ctx.db, actor, readScope(actor, "screenshots", "screenshot"));
 }
 
-async function visibleShot(ctx: ServiceContext, actor: Actor, shotId: string): Promise<{ shot: ShotRow; scope: ShotScope }> {
-  const scope = await readShotScope(ctx, actor);
+/** Only the actor's own screenshots; still a 404 for roles that read none (project viewers). */
+function ownShotScope(actor: Actor): ShotScope {
+  readScope(actor, "screenshots", "screenshot");
+  return { all: false, memberIds: [actor.member.id], projectIds: [] };
+}
+
+async function visibleShot(ctx: ServiceContext, actor: Actor, shotId: string, ownOnly = false): Promise<{ shot: ShotRow; scope: ShotScope }> {
+  const scope = ownOnly ? ownShotScope(actor) : await readShotScope(ctx, actor);
   if (!UUID_RE.test(shotId)) throw notFound("screenshot");
   const shot = await workspaceStub(ctx.env, actor.workspace.id).screenshot(shotId, scope);
   if (!shot) throw notFound("screenshot");
@@ -173,13 +184,19 @@ export interface DeletionOutcome {
   removedSeconds: number;
 }
 
+/** Set when the desktop agent asks (deleteScreenshotFromDevice). */
+export interface DeletionVia {
+  deviceId: string;
+}
+
 /**
  * Deletes a screenshot (ADR 0007). The member's own: allowed when the workspace allows members to
  * delete (owners and executives always), and the slot's time is removed with it. Someone else's:
- * managers whose screenshots:delete scope covers it; only the screenshot goes.
+ * managers whose screenshots:delete scope covers it; only the screenshot goes. Through a device
+ * (`via`), only the member's own are found at all, and the audit entry names the device.
  */
-export async function deleteScreenshot(ctx: ServiceContext, actor: Actor, shotId: string): Promise<DeletionOutcome> {
-  const { shot, scope } = await visibleShot(ctx, actor, shotId);
+export async function deleteScreenshot(ctx: ServiceContext, actor: Actor, shotId: string, via?: DeletionVia): Promise<DeletionOutcome> {
+  const { shot, scope } = await visibleShot(ctx, actor, shotId, via !== undefined);
   const deleteScope = scopeOf(actor, "screenshots", "delete");
   if (!deleteScope) throw forbidden();
   const own = shot.memberId === actor.member.id;
@@ -209,8 +226,30 @@ export async function deleteScreenshot(ctx: ServiceContext, actor: Actor, shotId
     data: {
       memberId: shot.memberId, takenAt: shot.takenAtMs, slotStart: shot.slotStartMs, by: own ? "member" : "manager",
       removedSeconds: result.removedSeconds, changedEntryIds: result.changedEntryIds,
+      ...(via ? { deviceId: via.deviceId } : {}),
     },
   });
   await deleteObjects(ctx.env.SCREENSHOTS, [shot.r2Key, shot.thumbR2Key]);
   return { removedSeconds: result.removedSeconds };
+}
+
+/** An agent deletes when its member asks it to: a handful a minute at most, with room for retries. */
+export const AGENT_SCREENSHOT_DELETE_LIMIT: RateLimit = { name: "screenshot_delete", limit: 30, windowMs: 60_000 };
+
+/**
+ * The member deleting one of their own screenshots from the desktop agent: exactly the web app's
+ * deletion (the setting, the slot's time, the audit entry, the R2 objects), with the member's Actor
+ * built by the same loader a signed-in person goes through; anyone else's screenshot is a 404, even
+ * for a manager's device. The device gate has already checked the token, the member's status and
+ * the workspace's two-factor requirement; the user row supplies the rest of the principal.
+ */
+export async function deleteScreenshotFromDevice(ctx: ServiceContext, dp: DevicePrincipal, shotId: string): Promise<DeletionOutcome> {
+  const [user] = await ctx.db.select({ email: users.email, name: users.name, emailVerifiedAt: users.emailVerifiedAt, totpEnabledAt: users.totpEnabledAt })
+    .from(users).where(eq(users.id, dp.member.userId));
+  if (!user) throw notFound("screenshot"); // the account was deleted after the gate let the request in
+  const actor = await loadActor(ctx, {
+    userId: dp.member.userId, email: user.email, name: user.name, sessionId: `device:${dp.device.id}`, amr: ["device"],
+    emailVerified: user.emailVerifiedAt !== null, totpEnabled: user.totpEnabledAt !== null,
+  }, dp.workspace.id);
+  return deleteScreenshot(ctx, actor, shotId, { deviceId: dp.device.id });
 }

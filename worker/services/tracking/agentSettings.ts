@@ -1,19 +1,24 @@
 /**
- * What a device downloads before it records anything: the workspace's tracking settings and the
- * classification rules that apply to its member (workspace-wide plus their teams' overrides).
+ * What a device downloads before it records anything: the workspace's tracking settings, the
+ * classification rules that apply to its member (workspace-wide plus their teams' overrides) and the
+ * projects and tasks the member may pick for their time.
  *
  * The ETag is the settings version (bumped by every settings or rules change) plus a digest of the
- * member's current (unarchived) team ids, because joining or leaving a team, or a team being
- * archived or deleted, changes which overrides apply without changing the version. The version and
- * the team ids are read before the rules: a change racing with this request can then only pair an
- * older tag with newer rules (the agent fetches again next time), never newer tags with older rules
- * (which the agent would keep until the next change).
+ * member's current (unarchived) team ids and of the project list as sent, because neither changes
+ * the version: joining or leaving a team, or a team being archived or deleted, changes which
+ * overrides apply; a project or task being created, renamed, archived or completed, a client being
+ * renamed, or the member joining or leaving a project changes the list. The version and the team
+ * ids are read before the rules: a change racing with this request can then only pair an older tag
+ * with newer rules (the agent fetches again next time), never newer tags with older rules (which the
+ * agent would keep until the next change). The list is hashed from the very rows sent, so its part
+ * of the tag always describes the body.
  */
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { sha256Hex } from "../../crypto/encoding";
-import { teamMembers, teams } from "../../db/schema";
+import { clients, projects, tasks, teamMembers, teams } from "../../db/schema";
 import type { ServiceContext } from "../context";
 import { ensureWorkspaceKey } from "../screenshots/keys";
+import { referencesQuery } from "./agentAuth";
 import type { DevicePrincipal } from "./devices";
 import { rulesForMember, type Rule } from "./rules";
 import { loadSettings, type TrackingSettings } from "./settings";
@@ -33,6 +38,16 @@ export interface AgentSettings {
   rules: AgentRule[];
   /** The workspace's HPKE public key (base64, uncompressed P-256): the agent seals screenshots to it. Never changes. */
   screenshotPublicKey: string;
+  /** What the member may record time on, for the agent's picker: sorted by name (case-insensitive). */
+  projects: AgentProject[];
+}
+
+export interface AgentProject {
+  id: string;
+  name: string;
+  clientName: string | null;
+  /** The project's open tasks (not archived, not done), sorted by name. */
+  tasks: { id: string; name: string }[];
 }
 
 async function memberTeamIds(ctx: ServiceContext, memberId: string): Promise<string[]> {
@@ -41,18 +56,53 @@ async function memberTeamIds(ctx: ServiceContext, memberId: string): Promise<str
   return rows.map((r) => r.id);
 }
 
+/**
+ * The projects a batch from this member may name (referencesQuery, the ingest's own rule: owners and
+ * executives every unarchived project, others those they are a member or manager of) with their
+ * names, their client's, and their open tasks. A task marked done stays recordable (an agent may
+ * still upload time it recorded earlier) but is not offered for new time, as in the web app's picker.
+ */
+export async function agentProjects(ctx: ServiceContext, workspaceId: string, memberId: string): Promise<AgentProject[]> {
+  const refs = referencesQuery(ctx.db, workspaceId, memberId).as("refs");
+  // Qualified by hand: drizzle names a subquery's aliased columns bare, and tasks has a project_id too.
+  const refProjectId = sql<string>`"refs"."project_id"`, refTaskId = sql<string | null>`"refs"."task_id"`;
+  const rows = await ctx.db.select({
+    projectId: projects.id, projectName: projects.name, clientName: clients.name, taskId: tasks.id, taskName: tasks.name,
+  }).from(refs)
+    .innerJoin(projects, eq(projects.id, refProjectId))
+    .leftJoin(clients, eq(clients.id, projects.clientId))
+    .leftJoin(tasks, and(eq(tasks.id, refTaskId), eq(tasks.status, "open")))
+    .orderBy(sql`lower(${projects.name})`, projects.id, sql`lower(${tasks.name})`, tasks.id);
+  const list: AgentProject[] = [];
+  const byId = new Map<string, AgentProject>();
+  for (const r of rows) {
+    let p = byId.get(r.projectId);
+    if (!p) {
+      p = { id: r.projectId, name: r.projectName, clientName: r.clientName, tasks: [] };
+      byId.set(p.id, p);
+      list.push(p);
+    }
+    if (r.taskId !== null && r.taskName !== null) p.tasks.push({ id: r.taskId, name: r.taskName });
+  }
+  return list;
+}
+
 export async function agentSettings(ctx: ServiceContext, dp: DevicePrincipal): Promise<{ etag: string; body: AgentSettings }> {
   const ws = dp.workspace.id;
-  const [teamIds, current] = await Promise.all([memberTeamIds(ctx, dp.member.id), loadSettings(ctx, ws)]);
+  const [teamIds, current, projectList] = await Promise.all([
+    memberTeamIds(ctx, dp.member.id), loadSettings(ctx, ws), agentProjects(ctx, ws, dp.member.id),
+  ]);
   const [rules, screenshotPublicKey] = await Promise.all([rulesForMember(ctx, ws, teamIds), ensureWorkspaceKey(ctx, ws)]);
   const { version, updatedAt: _u, ...settings } = current;
-  const teamsDigest = (await sha256Hex(teamIds.join(","))).slice(0, 16);
+  // JSON of arrays of ids and names: no separator inside a name can make two lists hash alike.
+  const digest = (await sha256Hex(JSON.stringify([teamIds, projectList]))).slice(0, 16);
   return {
-    etag: `"${version}-${teamsDigest}"`,
+    etag: `"${version}-${digest}"`,
     body: {
       workspaceId: ws, memberId: dp.member.id, deviceId: dp.device.id, version, settings,
       rules: rules.map(({ createdAt: _c, ...r }) => ({ ...r, scope: r.teamId === null ? "workspace" : "team" })),
       screenshotPublicKey,
+      projects: projectList,
     },
   };
 }
