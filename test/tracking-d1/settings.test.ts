@@ -5,6 +5,7 @@
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { AgentSettings as AgentSettingsContract } from "../../worker/contract/agentSettings";
 import { newId } from "../../worker/db/ids";
 import { projectMembers, projects, tasks, teamMembers, teams } from "../../worker/db/schema";
 import { roleWorld, type RoleWorld } from "../helpers/factory";
@@ -91,6 +92,8 @@ describe("settings as the agent sees them", () => {
     const first = await agentSettings(a.deviceToken);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ version: 0, settings: { screenshotsPerSlot: 1 }, rules: [] });
+    // The answer is exactly what the desktop agent parses it with (one contract for both sides).
+    expect(AgentSettingsContract.strict().safeParse(first.body).error).toBeUndefined();
     const etag = first.headers.get("etag")!;
     expect(etag).toMatch(/^"0-[0-9a-f]{16}"$/);
     expect(first.headers.get("cache-control")).toContain("no-cache");

@@ -5,6 +5,7 @@
  */
 import { sql } from "drizzle-orm";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { IDLE_POLICIES, MANUAL_TIME_POLICIES, RULE_CATEGORIES, RULE_MATCHES, SCREENSHOT_DELETION } from "../contract/agentSettings";
 
 const now = sql`(cast(unixepoch('subsec') * 1000 as integer))`;
 
@@ -253,11 +254,8 @@ export const auditLog = sqliteTable("audit_log", {
  * themselves live in the Workspace Durable Object.
  * ------------------------------------------------------------------------------------------- */
 
-export const SCREENSHOT_DELETION = ["allowed", "forbidden"] as const;
-export const IDLE_POLICIES = ["ask", "keep", "discard"] as const;
-export const MANUAL_TIME_POLICIES = ["allowed", "approval", "forbidden"] as const;
-export const RULE_MATCHES = ["app", "domain", "title"] as const;
-export const RULE_CATEGORIES = ["productive", "neutral", "unproductive"] as const;
+// The agent-settings contract owns these value lists (the desktop agent parses them too); the columns store them.
+export { IDLE_POLICIES, MANUAL_TIME_POLICIES, RULE_CATEGORIES, RULE_MATCHES, SCREENSHOT_DELETION };
 
 export interface TrackingExclusions {
   apps: string[];

@@ -15,8 +15,8 @@ import { HEARTBEAT_STATES, recordHeartbeat } from "../services/tracking/heartbea
 import { AGENT_LIMITS, type RateLimit } from "../services/tracking/rateLimit";
 import { uploadBatch } from "../services/tracking/batches";
 import { IngestEnvelope, IngestResponse, MAX_BATCH_ITEMS } from "../contract/agent";
+import { AgentSettings } from "../contract/agentSettings";
 import { errorResponses, json, jsonBody, newRouter, type AppContext } from "./_shared";
-import { RuleSchema, SettingsValuesSchema } from "./trackingSettings";
 
 export const agentRoutes = newRouter();
 const tags = ["agent"];
@@ -80,24 +80,6 @@ agentRoutes.openapi(
     return c.json(await registerDevice(c.get("ctx"), credentialsOf(body), body.device), 201);
   },
 );
-
-const AgentRule = RuleSchema.omit({ createdAt: true }).extend({
-  scope: z.enum(["team", "workspace"]).openapi({ description: "team overrides come first" }),
-}).openapi("AgentRule");
-
-const AgentProject = z.object({
-  id: z.string(), name: z.string(), clientName: z.string().nullable(),
-  tasks: z.array(z.object({ id: z.string(), name: z.string() })).openapi({ description: "Open tasks (not archived, not done), sorted by name" }),
-}).openapi("AgentProject");
-
-const AgentSettings = z.object({
-  workspaceId: z.string(), memberId: z.string(), deviceId: z.string(),
-  version: z.number().int(),
-  screenshotPublicKey: z.string().openapi({ description: "The workspace's HPKE public key (P-256, base64): seal every screenshot to it before it touches disk (worker/crypto/hpke.ts)" }),
-  settings: SettingsValuesSchema,
-  rules: z.array(AgentRule).openapi({ description: "Evaluation order: the first rule matching a usage span decides its category and project" }),
-  projects: z.array(AgentProject).openapi({ description: "For the time picker: the projects the member may record time on (owners and executives every unarchived project; others those they are a member or manager of), sorted by name, with their open tasks. A batch naming a project outside this list or an archived task is rejected (`unknown_project`, `unknown_task`); a task marked done is still accepted for time recorded earlier but no longer listed." }),
-}).openapi("AgentSettings");
 
 agentRoutes.openapi(
   createRoute({ method: "get", path: "/agent/settings", tags, security: deviceSecurity,

@@ -4,7 +4,7 @@
  * settings version that agents poll with (GET /agent/settings).
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { IDLE_POLICIES, MANUAL_TIME_POLICIES, RULE_CATEGORIES, RULE_MATCHES, SCREENSHOT_DELETION } from "../db/schema";
+import { RuleFields, TrackingSettingsValues } from "../contract/agentSettings";
 import { RuleInput, RulePatch, TrackingSettingsPatch } from "../services/tracking/fields";
 import { createRule, deleteRule, getRule, listRules, updateRule } from "../services/tracking/rules";
 import { getTrackingSettings, updateTrackingSettings } from "../services/tracking/settings";
@@ -14,40 +14,13 @@ export const trackingSettingsRoutes = newRouter();
 const tags = ["tracking settings"];
 const RuleParams = workspaceAndId("ruleId");
 
-export const ExclusionsSchema = z.object({
-  apps: z.array(z.string()), domains: z.array(z.string()), titleKeywords: z.array(z.string()),
-}).openapi("TrackingExclusions");
-
-/** The values an agent obeys (shared with the agent settings document). */
-export const SettingsValuesSchema = z.object({
-  screenshotsPerSlot: z.number().int().openapi({ description: "0–3 per 10-minute slot" }),
-  screenshotBlur: z.boolean(),
-  screenshotDeletion: z.enum(SCREENSHOT_DELETION),
-  screenshotRetentionDays: z.number().int(),
-  trackApps: z.boolean(),
-  trackUrls: z.boolean(),
-  captureTitles: z.boolean(),
-  idleThresholdSeconds: z.number().int(),
-  idlePolicy: z.enum(IDLE_POLICIES),
-  manualTime: z.enum(MANUAL_TIME_POLICIES),
-  exclusions: ExclusionsSchema,
-});
-
-const TrackingSettingsSchema = SettingsValuesSchema.extend({
+// The settings values and the rule fields are the agent-settings contract's: agents receive the same shapes.
+const TrackingSettingsSchema = TrackingSettingsValues.extend({
   version: z.number().int().openapi({ description: "0 = defaults; +1 on every change of the settings or the rules" }),
   updatedAt: z.number().nullable(),
 }).openapi("TrackingSettings");
 
-export const RuleSchema = z.object({
-  id: z.string(),
-  teamId: z.string().nullable().openapi({ description: "null: workspace-wide; else an override for this team's members" }),
-  match: z.enum(RULE_MATCHES),
-  pattern: z.string(),
-  category: z.enum(RULE_CATEGORIES),
-  projectId: z.string().nullable(),
-  priority: z.number().int(),
-  createdAt: z.number(),
-}).openapi("ClassificationRule");
+const RuleSchema = RuleFields.extend({ createdAt: z.number() }).openapi("ClassificationRule");
 
 trackingSettingsRoutes.openapi(
   createRoute({ method: "get", path: "/workspaces/{workspaceId}/tracking-settings", tags, security: bearerSecurity,

@@ -303,7 +303,11 @@ export class Agent implements AgentFacade {
         await this.queue.append(shot.record);
         await this.history.append(shot.record);
         this.shots = [{ shotId: shot.record.shotId, takenAt: shot.record.takenAt, app: shot.record.app, thumbnail: shot.thumbnail, uploaded: false }, ...this.shots].slice(0, RECENT_SHOTS);
-        this.log("screenshot", { shotId: shot.record.shotId, display: shot.record.display, bytes: shot.record.full.length });
+        this.log("screenshot", {
+          shotId: shot.record.shotId, display: shot.record.display, width: shot.width, height: shot.height,
+          // What is stored and uploaded: the sealed envelopes (base64 in the queue record).
+          sealedBytes: Buffer.byteLength(shot.record.full, "base64"), sealedThumbBytes: Buffer.byteLength(shot.record.thumb, "base64"),
+        });
       }
     } catch (e) {
       this.log("screenshot_failed", { error: (e as Error).message });
