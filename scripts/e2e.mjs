@@ -10,10 +10,11 @@
 //   E2E_PORT=8800 npm run test:e2e      pick the port (default: first free from 8799)
 //   E2E_KEEP_STATE=1 npm run test:e2e   keep .wrangler/e2e-state afterwards for inspection
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { devVarsText } from "./dev-vars.mjs";
-import { bin, excerpt, isPortFree, ROOT, run, startWrangler, waitForHealth } from "./lib/dev-server.mjs";
+import { excerpt, ROOT, startWrangler, waitForHealth } from "./lib/dev-server.mjs";
+import { applyMigrations, ensureWebBuild, firstFreePort, snapshotApp } from "./lib/snapshot.mjs";
 
 const STATE_DIR = join(ROOT, ".wrangler", "e2e-state");
 const APP_DIR = join(STATE_DIR, "app");
@@ -21,24 +22,10 @@ const PERSIST_DIR = join(STATE_DIR, "data");
 const VARS_FILE = join(STATE_DIR, "e2e.vars");
 const TEST_DIR = join(ROOT, "test", "e2e");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-/** What `wrangler dev` needs to bundle and serve the Worker (web/ for load-context.ts). */
-const SNAPSHOT = ["wrangler.toml", "package.json", "tsconfig.json", "tsconfig.base.json", "worker", "web", "build", "migrations"];
 
 async function freePort() {
   if (process.env.E2E_PORT) return Number(process.env.E2E_PORT);
-  for (let port = 8799; port < 8899; port++) if (await isPortFree(port)) return port;
-  throw new Error("No free port between 8799 and 8898");
-}
-
-function snapshotApp() {
-  mkdirSync(APP_DIR, { recursive: true });
-  for (const entry of SNAPSHOT) {
-    if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(APP_DIR, entry), { recursive: true });
-  }
-  symlinkSync(join(ROOT, "node_modules"), join(APP_DIR, "node_modules"), "dir");
-  if (!existsSync(join(APP_DIR, "build", "server", "index.js")) || !existsSync(join(APP_DIR, "build", "client"))) {
-    throw new Error("The web build is incomplete (was it being rebuilt?). Run npm run build and try again.");
-  }
+  return firstFreePort(8799, 8899);
 }
 
 function runTests(files, baseUrl) {
@@ -55,19 +42,14 @@ async function main() {
   if (!files.length) throw new Error(`No *.e2e.mjs files in ${TEST_DIR}`);
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH). .ci/run installs it.`);
 
-  if (!existsSync(join(ROOT, "build", "server", "index.js"))) {
-    console.log("• No web build yet: running remix vite:build");
-    await run(bin("remix"), ["vite:build"]);
-  } else {
-    console.log("• Using the existing web build (npm test rebuilds it; otherwise run npm run build after changes)");
-  }
+  await ensureWebBuild();
 
   // Fresh snapshot, database and throwaway secrets on every run.
   rmSync(STATE_DIR, { recursive: true, force: true });
-  snapshotApp();
+  snapshotApp(APP_DIR);
   writeFileSync(VARS_FILE, devVarsText(), { mode: 0o600 });
   console.log("• Applying migrations to a fresh e2e database");
-  await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "--persist-to", PERSIST_DIR], { cwd: APP_DIR });
+  await applyMigrations(APP_DIR, PERSIST_DIR);
 
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;

@@ -40,6 +40,23 @@ describe("tracker: slots and activity", () => {
     expectConsistent(rig);
   });
 
+  it.each([100, 500, 900])("counts steady input as active whatever the tick's phase in the second (ticks at .%i)", async (phase) => {
+    // Found under Xvfb: with input shortly before every tick and ticks late in each second, the
+    // latest input always fell in the second not counted yet and the finished one was lost.
+    const rig = new Rig({ start: at(9, 10) + phase });
+    await rig.signInAndStart();
+    for (let i = 0; i < 30; i++) {
+      rig.now += 1000;
+      rig.lastInput = rig.now - 200;
+      await rig.tracker.tick({ idleSeconds: 0.2, window: rig.window });
+    }
+    await rig.handle({ type: "stop" });
+    const slot = rig.slotAt(at(9, 10))!;
+    expect(slot.trackedSeconds).toBe(30);
+    expect(slot.activeSeconds).toBeGreaterThanOrEqual(29);
+    expectConsistent(rig);
+  });
+
   it("sees input between readings that are further apart than a second (idle counter reset)", async () => {
     const rig = new Rig({ start: at(9, 10) });
     await rig.signInAndStart();

@@ -170,6 +170,9 @@ describe("GET /workspaces/{id}/members/{memberId}/screenshots", () => {
     expect((await api(t, "GET", `${own}?from=0&to=${now}`)).body.errors[0].code).toBe("range_too_long");
     expect((await api(t, "GET", `${own}?from=${now - 1000}&to=${now}&cursor=abc`)).body.errors[0].code).toBe("invalid_cursor");
     expect((await api(t, "GET", `${own}?to=${now}`)).status).toBe(422);
+    // The largest page is allowed (the Worker asks the object for one more, to know about a next page).
+    expect((await api(t, "GET", `${own}?from=${now - 1000}&to=${now}&limit=500`)).status).toBe(200);
+    expect((await api(t, "GET", `${own}?from=${now - 1000}&to=${now}&limit=501`)).status).toBe(422);
   });
 });
 

@@ -99,7 +99,8 @@ export type ShotProbe = z.infer<typeof ShotProbe>;
 export type ShotVerdict = "new" | "duplicate" | "id_conflict" | "slot_full";
 
 export const ShotListQuery = z.object({
-  memberId: Id, fromMs: Ms, toMs: Ms, scope: ShotScope, limit: z.number().int().min(1).max(500),
+  // 501: the Worker asks for one more than the largest page (500) to learn whether there is a next page.
+  memberId: Id, fromMs: Ms, toMs: Ms, scope: ShotScope, limit: z.number().int().min(1).max(501),
   /** Continue after this (takenAtMs, id), exclusive. */
   after: z.object({ takenAtMs: Ms, id: Id }).nullable(),
 });

@@ -166,7 +166,13 @@ export class Tracker {
   }
 
   private trackingTick(nowSec: number, idle: number | null, input: number | null) {
-    if (input !== null) this.pendingActive = Math.max(this.pendingActive ?? -Infinity, secondOf(input));
+    if (input !== null) {
+      // One sample a second: input since the previous sample makes one second active. Input inside
+      // the second this tick does not close yet is credited to the last second it does close, or a
+      // steady stream of input that always lands late in a second would never count (found by the
+      // Xvfb end-to-end run). The credit moves by under a second; the count of active seconds holds.
+      this.pendingActive = Math.max(this.pendingActive ?? -Infinity, Math.min(secondOf(input), nowSec - 1));
+    }
     this.advance(nowSec);
     const run = this.entries.running()!;
     if (idle !== null && reachedIdle(idle, this.settings.idleThresholdSeconds) && this.cursor > run.start) {
