@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { ROOT } from "../scripts/lib/dev-server.mjs";
 import { applyMigrations, ensureWebBuild, firstFreePort, snapshotApp } from "../scripts/lib/snapshot.mjs";
+import { AGENT_NODE_FLAGS, buildAgent } from "../scripts/build-agent.mjs";
 
 const exec = promisify(execFile);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -110,8 +111,7 @@ async function main() {
   try {
     const stack = await createStack("bench");
     cleanup.push(() => stack.close());
-    log(`Starting wrangler dev on ${stack.baseUrl}`);
-    await stack.start();
+    log(`wrangler dev on ${stack.baseUrl}`);
     const seed = await stack.seedDemo();
     await stack.api.patchTrackingSettings(seed.ownerToken, seed.workspaceId, { screenshotsPerSlot: 3, screenshotBlur: false });
     const code = await stack.api.issueCode(seed.employeeToken, seed.workspaceId);
@@ -143,7 +143,9 @@ async function main() {
     cleanup.push(() => proxy.close());
     const dataDir = mkdtempSync(join(tmpdir(), "wt-bench-agent-"));
     cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    const agent = spawn(process.execPath, ["--import", "tsx", "desktop/src/cli.ts", "run", "--server", `http://127.0.0.1:${proxy.port}`, "--code", code, "--data-dir", dataDir], {
+    // As `npm run agent` runs it: the bundle, plain Node, a small young generation.
+    const bundle = await buildAgent();
+    const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, bundle, "run", "--server", `http://127.0.0.1:${proxy.port}`, "--code", code, "--data-dir", dataDir], {
       cwd: ROOT, env: { ...x.env }, stdio: ["ignore", "pipe", "pipe"],
     });
     const events = [];

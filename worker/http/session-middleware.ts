@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Principal } from "../authz/actor";
 import type { ServiceContext } from "../services/context";
 import { principalFromAccessToken, principalFromSession, refreshSession } from "../services/sessions";
+import { DEVICE_TOKEN_PREFIX } from "../services/tracking/deviceSecrets";
 import { ACCESS_COOKIE, REFRESH_COOKIE, clearSessionCookies, parseCookies, sessionCookies } from "./cookies";
 
 export interface Resolved {
@@ -18,7 +19,11 @@ export interface Resolved {
 export async function resolvePrincipal(ctx: ServiceContext, req: Request): Promise<Resolved> {
   const auth = req.headers.get("authorization");
   if (auth?.toLowerCase().startsWith("bearer ")) {
-    return { principal: await principalFromAccessToken(ctx, auth.slice(7).trim()), setCookies: [], via: "bearer" };
+    const token = auth.slice(7).trim();
+    // A device token is never a user's: the agent routes check it themselves (agentAuth.ts), and
+    // verifying it as a JWT here would only fail, on every upload.
+    if (token.startsWith(DEVICE_TOKEN_PREFIX)) return { principal: null, setCookies: [], via: "bearer" };
+    return { principal: await principalFromAccessToken(ctx, token), setCookies: [], via: "bearer" };
   }
   const cookies = parseCookies(req.headers.get("cookie"));
   const at = cookies[ACCESS_COOKIE];
