@@ -97,7 +97,7 @@ async function runPath(path, settings, pool, cpu) {
     if (row.stored !== row.items) throw new Error(`Ingest at ${level} agents stored ${row.stored} of ${row.items} items: ${JSON.stringify(row.counts)}`);
     await settle(cpu);
     log(`Bare Durable Object via ${path.name}: ${level} agent(s) × ${settings.rounds} batches`);
-    row.bare = await measureBare({ path: path.name, baseUrl: path.url, count: level, rounds: settings.rounds });
+    row.bare = await measureBare({ path: path.name, baseUrl: path.url, count: level, rounds: settings.rounds, cpu });
     rows.push(row);
   }
   let schedule = null;

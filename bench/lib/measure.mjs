@@ -37,14 +37,20 @@ export async function measureIngest({ path, baseUrl, agents, rounds, cpu }) {
  * same batches in the same closed loop to /bench/raw-batch, which parses them, maps them to rows and
  * has one RawInsertObject insert them (one transaction per request). Rows/s over the wall time.
  */
-export async function measureBare({ path, baseUrl, count, rounds }) {
+export async function measureBare({ path, baseUrl, count, rounds, cpu }) {
   const agents = Array.from({ length: count }, (_, index) => ({ index }));
   const route = bareRoute(`${path}-${count}-${Date.now()}`);
   const warm = await runAgents(baseUrl, agents, 0, 1, route);
   if (warm.errors.length) throw new Error(`Bare warm-up failed:\n${warm.errors.slice(0, 5).join("\n")}`);
+  const cpuBefore = cpu();
   const m = await runAgents(baseUrl, agents, 1, 1 + rounds, route);
+  const server = cpuDelta(cpuBefore, cpu());
   if (m.errors.length) throw new Error(`Bare path failed:\n${m.errors.slice(0, 5).join("\n")}`);
-  return { rowsPerSecond: (m.counts.stored * 1000) / m.wallMs, p50: percentile(m.latencies, 50), p99: percentile(m.latencies, 99) };
+  return {
+    rowsPerSecond: (m.counts.stored * 1000) / m.wallMs, p50: percentile(m.latencies, 50), p99: percentile(m.latencies, 99),
+    /** The Worker's workerd CPU per batch: steadier than wall-clock rates on a shared machine. */
+    workerCpuPerBatch: server.worker / (count * rounds),
+  };
 }
 
 /**
