@@ -3,6 +3,9 @@
  * parsing and errors, the back-off, and the uploader's acknowledgement rules with the real encrypted
  * queue underneath.
  */
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { v7 } from "uuid";
 import { ScreenshotMeta } from "../../worker/contract/screenshots";
@@ -161,6 +164,99 @@ describe("ApiClient", () => {
     expect(seen!.full.subarray(0, 4).toString()).toBe("WTS1");
   });
 });
+
+describe("ApiClient transport (node:http, no fetch)", () => {
+  const hb = { at: "2026-01-05T09:30:00.000Z", state: "tracking" as const };
+  const receipt = (): Reply => ({ status: 200, json: { receivedAt: Date.now(), clockOffsetMs: 0 } });
+
+  it("refuses to follow a redirect, so the token never reaches the other address", async () => {
+    const elsewhere = await serve(receipt);
+    const s = await serve((req) => ({ status: 307, headers: { location: `${elsewhere.url}${req.path}` } }));
+    const err = await new ApiClient({ server: s.url, token: "wtd_x" }).heartbeat(hb).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err).toMatchObject({ failure: "unreachable", message: expect.stringMatching(/redirect/) });
+    expect(s.requests).toHaveLength(1);
+    expect(elsewhere.requests).toHaveLength(0);
+  });
+
+  it("times out while the answer is still arriving, and reports a cancelled request as aborted", async () => {
+    const s = await serve(() => ({ ...batchAnswerFor([]), stallMidBody: true }));
+    const api = new ApiClient({ server: s.url, token: "wtd_x", timeoutMs: 300 });
+    const started = Date.now();
+    expect(await api.uploadBatch([]).catch((e: unknown) => e)).toMatchObject({ name: "NetworkError", failure: "timeout" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(2000);
+
+    const hang = await serve(() => ({ status: 200, hang: true }));
+    const ctrl = new AbortController();
+    setTimeout(() => ctrl.abort(), 50);
+    const cancelled = await new ApiClient({ server: hang.url, token: "wtd_x", timeoutMs: 5000 }).heartbeat(hb, ctrl.signal).catch((e: unknown) => e);
+    expect(cancelled).toMatchObject({ name: "NetworkError", failure: "aborted" });
+    // Already cancelled: nothing is sent.
+    expect(await api.heartbeat(hb, AbortSignal.abort()).catch((e: unknown) => e)).toMatchObject({ failure: "aborted" });
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it("keeps the connection alive between requests and uses at most two at once", async () => {
+    const s = await serve(async () => {
+      await new Promise((r) => setTimeout(r, 30));
+      return receipt();
+    });
+    const api = new ApiClient({ server: s.url, token: "wtd_x" });
+    for (let i = 0; i < 3; i++) await api.heartbeat(hb);
+    expect(s.connections).toBe(1);
+    await Promise.all(Array.from({ length: 5 }, () => api.heartbeat(hb)));
+    expect(s.requests).toHaveLength(8);
+    expect(s.connections).toBeLessThanOrEqual(2);
+  });
+
+  it("sends again once on a new connection when the server dropped a kept-alive one, but not a fresh one", async () => {
+    let n = 0;
+    const s = await serve(() => (++n === 2 ? { status: 0, drop: true } : receipt()));
+    const api = new ApiClient({ server: s.url, token: "wtd_x" });
+    await api.heartbeat(hb);
+    await api.heartbeat(hb); // dropped on the reused socket, then resent
+    expect(s.requests).toHaveLength(3);
+    expect(s.connections).toBe(2);
+
+    const dropping = await serve(() => ({ status: 0, drop: true }));
+    const err = await new ApiClient({ server: dropping.url, token: "wtd_x" }).heartbeat(hb).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "NetworkError", failure: "unreachable" });
+    expect(dropping.requests).toHaveLength(1);
+  });
+
+  it("asks for identity encoding and still reads a gzip answer", async () => {
+    const doc = settingsDoc(5);
+    const s = await serve(() => ({ status: 200, json: doc, gzip: true, headers: { etag: '"5"' } }));
+    const answer = await new ApiClient({ server: s.url, token: "wtd_x" }).settings(null);
+    expect(answer).toEqual({ notModified: false, etag: '"5"', settings: doc });
+    expect(s.requests[0]!.headers["accept-encoding"]).toBe("identity");
+  });
+
+  it("does not load undici (Node's fetch) in the process that uses it", async () => {
+    // A fresh Node process, as the agent runs: one request, then the list of internal modules loaded.
+    const probe = `
+      import { createServer } from "node:http";
+      const { ApiClient } = await import(process.argv[1]);
+      const server = createServer((req, res) => { req.resume(); req.on("end", () => {
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end(JSON.stringify({ receivedAt: Date.now(), clockOffsetMs: 42 }));
+      }); });
+      await new Promise((r) => server.listen(0, "127.0.0.1", r));
+      const api = new ApiClient({ server: "http://127.0.0.1:" + server.address().port, token: "wtd_x" });
+      await api.heartbeat({ at: new Date().toISOString(), state: "tracking" });
+      server.close();
+      console.log(JSON.stringify({ offset: api.clockOffsetMs, undici: process.moduleLoadList.filter((m) => /undici/i.test(m)) }));
+    `;
+    const client = fileURLToPath(new URL("../src/core/sync/apiClient.ts", import.meta.url));
+    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "--input-type=module", "-e", probe, client], { timeout: 30_000 });
+    expect(JSON.parse(stdout)).toEqual({ offset: 42, undici: [] });
+  }, 30_000);
+});
+
+function batchAnswerFor(items: { id: string }[]): Reply {
+  return { status: 200, json: { receivedAt: new Date().toISOString(), clockOffsetMs: 0, results: items.map((i) => ({ id: i.id, status: "stored" })) } };
+}
 
 describe("Backoff", () => {
   it("draws full-jitter delays under a doubling ceiling, capped, and resets on success", () => {

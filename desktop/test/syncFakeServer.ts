@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { gzipSync } from "node:zlib";
 
 export interface SeenRequest {
   method: string;
@@ -24,12 +25,20 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Never answer (the client's timeout or deadline must fire). */
   hang?: boolean;
+  /** Send the status, the headers and the first half of the body, then stall (the deadline covers reading the answer). */
+  stallMidBody?: boolean;
+  /** Close the connection without answering (as a server does with a kept-alive socket it gave up on). */
+  drop?: boolean;
+  /** Compress the body with gzip (as a proxy might, whatever the client asked for). */
+  gzip?: boolean;
 }
 
 export type Handler = (req: SeenRequest) => Reply | Promise<Reply>;
 
 export class FakeServer {
   readonly requests: SeenRequest[] = [];
+  /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+  connections = 0;
   private server: Server | null = null;
   private readonly sockets = new Set<import("node:net").Socket>();
   port = 0;
@@ -62,14 +71,21 @@ export class FakeServer {
           reply = { status: 500, problem: { code: "test_handler_failed", detail: String(e) } };
         }
         if (reply.hang) return;
+        if (reply.drop) return void req.socket.destroy();
         const out = reply.problem
           ? { type: "application/problem+json", text: JSON.stringify({ type: "about:blank", title: "x", status: reply.status, ...reply.problem }) }
           : reply.json !== undefined ? { type: "application/json", text: JSON.stringify(reply.json) } : null;
-        res.writeHead(reply.status, { ...(out ? { "content-type": out.type } : {}), ...reply.headers });
-        res.end(out?.text);
+        const bytes = out ? (reply.gzip ? gzipSync(out.text) : Buffer.from(out.text)) : undefined;
+        res.writeHead(reply.status, {
+          ...(out ? { "content-type": out.type } : {}), ...(reply.gzip ? { "content-encoding": "gzip" } : {}),
+          ...(bytes ? { "content-length": String(bytes.length) } : {}), ...reply.headers,
+        });
+        if (reply.stallMidBody && bytes) return void res.write(bytes.subarray(0, bytes.length >> 1));
+        res.end(bytes);
       });
     });
     server.on("connection", (s) => {
+      this.connections++;
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
     });

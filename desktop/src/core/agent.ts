@@ -430,5 +430,6 @@ export class Agent implements AgentFacade {
     await this.uploader?.dispose();
     await this.queue.close();
     await this.history.close();
+    await this.deps.collectors.close?.();
   }
 }

@@ -53,6 +53,8 @@ export interface Collectors {
   window: ActiveWindowCollector;
   idle: IdleCollector;
   screen: ScreenCollector;
+  /** Ends what the collectors keep running (the X11 window spy's children); the agent calls it on close. */
+  close?(): Promise<void>;
 }
 
 /** Where the operating system tells the agent to stop tracking at once. */

@@ -34,7 +34,7 @@ export function electronCollectors(systemIdleSeconds: () => number): Collectors 
   const idle = { idleSeconds: async () => systemIdleSeconds() };
   if (process.platform === "linux" && process.env.DISPLAY) {
     const x11 = createX11Collectors({ display: process.env.DISPLAY });
-    return { window: x11.window, idle, screen: x11.screen };
+    return { window: x11.window, idle, screen: x11.screen, close: () => x11.close() };
   }
   return { window: { activeWindow: async () => null }, idle, screen: capturerScreens };
 }

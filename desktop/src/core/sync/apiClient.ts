@@ -19,8 +19,9 @@ import type { Clock } from "../ports";
 import { systemClock } from "../ports";
 import type { HeartbeatRecord, ScreenshotRecord } from "../records";
 import { AgentSettings, HeartbeatReceipt, Problem, Registered } from "./agentSchemas";
-import { ApiError, NetworkError, parseRetryAfter, ProtocolError, toNetworkError } from "./apiErrors";
-import { linkedSignal } from "./linkedSignal";
+import { ApiError, NetworkError, parseRetryAfter, ProtocolError } from "./apiErrors";
+import { send, type HttpAnswer } from "./httpTransport";
+import { encodeMultipart, type MultipartBody } from "./multipart";
 import type { z } from "zod";
 
 export interface DeviceInfo {
@@ -42,7 +43,6 @@ export interface ApiClientOptions {
   server: string;
   token?: string | null;
   clock?: Clock;
-  fetch?: typeof fetch;
   /** Per request, including reading the answer. Default 30 s. */
   timeoutMs?: number;
   /** Plain http to a host other than this machine. Off: device tokens and screenshots travel only over TLS. */
@@ -73,7 +73,7 @@ export function serverBase(server: string, allowInsecureHttp = false): URL {
 
 interface RequestOptions {
   json?: unknown;
-  form?: FormData;
+  form?: MultipartBody;
   headers?: Record<string, string>;
   auth?: boolean;
   signal?: AbortSignal;
@@ -83,7 +83,6 @@ export class ApiClient {
   private readonly base: URL;
   private token: string | null;
   private readonly clock: Clock;
-  private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
   private offset: number | null = null;
 
@@ -91,7 +90,6 @@ export class ApiClient {
     this.base = serverBase(opts.server, opts.allowInsecureHttp);
     this.token = opts.token ?? null;
     this.clock = opts.clock ?? systemClock;
-    this.fetchImpl = opts.fetch ?? fetch;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
   }
 
@@ -126,7 +124,7 @@ export class ApiClient {
   /** GET /agent/settings with If-None-Match: `notModified` when the ETag still matches. */
   async settings(etag: string | null, signal?: AbortSignal): Promise<SettingsAnswer> {
     const res = await this.request("GET", "agent/settings", { headers: etag ? { "if-none-match": etag } : {}, signal });
-    const newTag = res.headers.get("etag");
+    const newTag = res.header("etag");
     if (res.status === 304) return { notModified: true, etag: newTag ?? etag };
     return { notModified: false, etag: newTag, settings: parse(AgentSettings, res, "settings") };
   }
@@ -154,10 +152,11 @@ export class ApiClient {
       activity: shot.activity, app: shot.app, contentType: shot.contentType,
       sentAt: new Date(this.clock.now()).toISOString(),
     };
-    const form = new FormData();
-    form.set("meta", JSON.stringify(meta));
-    form.set("full", envelopeBlob(shot.full), "full");
-    form.set("thumb", envelopeBlob(shot.thumb), "thumb");
+    const form = encodeMultipart([
+      { name: "meta", text: JSON.stringify(meta) },
+      { name: "full", bytes: Buffer.from(shot.full, "base64"), filename: "full" },
+      { name: "thumb", bytes: Buffer.from(shot.thumb, "base64"), filename: "thumb" },
+    ]);
     const res = await this.request("POST", "agent/screenshots", { form, signal });
     return parse(ScreenshotUploadResult, res, "screenshot answer");
   }
@@ -168,30 +167,25 @@ export class ApiClient {
   }
 
   /** Sends one request and reads its whole answer within the timeout; throws for anything but 2xx and 304. */
-  private async request(method: string, path: string, o: RequestOptions): Promise<Answer> {
-    const headers: Record<string, string> = { accept: "application/json, application/problem+json", ...o.headers };
+  private async request(method: string, path: string, o: RequestOptions): Promise<HttpAnswer> {
+    // Identity encoding: the answers are small (the transport still decodes one a proxy compressed anyway).
+    const headers: Record<string, string> = {
+      accept: "application/json, application/problem+json", "accept-encoding": "identity", "user-agent": "worktrail-agent", ...o.headers,
+    };
     if (o.auth !== false) {
       if (!this.token) throw new ApiError(401, "invalid_device_token", "The agent is not signed in.", null);
       headers.authorization = `Bearer ${this.token}`;
     }
-    let body: string | FormData | undefined;
+    let body: Buffer | undefined;
     if (o.json !== undefined) {
       headers["content-type"] = "application/json";
-      body = JSON.stringify(o.json);
+      body = Buffer.from(JSON.stringify(o.json), "utf8");
     } else if (o.form) {
-      body = o.form; // fetch writes the multipart boundary into content-type
+      headers["content-type"] = o.form.contentType; // it carries the boundary
+      body = o.form.body;
     }
-    const link = linkedSignal(o.signal, this.timeoutMs);
-    let answer: Answer;
-    try {
-      // Redirects are refused: the agent endpoints never redirect, and following one could carry the token elsewhere.
-      const res = await this.fetchImpl(new URL(`api/v1/${path}`, this.base), { method, headers, body, signal: link.signal, redirect: "error" });
-      answer = { status: res.status, statusText: res.statusText, headers: res.headers, text: await res.text() };
-    } catch (e) {
-      throw toNetworkError(e, o.signal);
-    } finally {
-      link.dispose();
-    }
+    // Redirects are refused (httpTransport): the agent endpoints never redirect, and following one could carry the token elsewhere.
+    const answer = await send(new URL(`api/v1/${path}`, this.base), { method, headers, body, signal: o.signal, timeoutMs: this.timeoutMs });
     if ((answer.status >= 200 && answer.status < 300) || answer.status === 304) return answer;
     const err = toApiError(answer, this.clock.now());
     if (err.signedOut) this.opts.onSignedOut?.(err);
@@ -199,15 +193,7 @@ export class ApiClient {
   }
 }
 
-/** An answer read in full (they are small: the largest is a batch's per-item results). */
-interface Answer {
-  status: number;
-  statusText: string;
-  headers: Headers;
-  text: string;
-}
-
-function parse<T>(schema: z.ZodType<T>, answer: Answer, what: string): T {
+function parse<T>(schema: z.ZodType<T>, answer: HttpAnswer, what: string): T {
   let body: unknown;
   try {
     body = JSON.parse(answer.text);
@@ -222,7 +208,7 @@ function parse<T>(schema: z.ZodType<T>, answer: Answer, what: string): T {
   return r.data;
 }
 
-function toApiError(answer: Answer, now: number): ApiError {
+function toApiError(answer: HttpAnswer, now: number): ApiError {
   let problem: Problem | null = null;
   try {
     const p = Problem.safeParse(JSON.parse(answer.text));
@@ -234,14 +220,10 @@ function toApiError(answer: Answer, now: number): ApiError {
     answer.status,
     problem?.code ?? `http_${answer.status}`,
     problem?.detail ?? `HTTP ${answer.status} ${answer.statusText}`.trim(),
-    parseRetryAfter(answer.headers.get("retry-after"), now),
+    parseRetryAfter(answer.header("retry-after"), now),
     problem?.errors ?? [],
     problem?.requestId ?? null,
   );
-}
-
-function envelopeBlob(base64: string): Blob {
-  return new Blob([new Uint8Array(Buffer.from(base64, "base64"))], { type: "application/octet-stream" });
 }
 
 export { ApiError, NetworkError, ProtocolError };

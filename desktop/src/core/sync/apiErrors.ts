@@ -60,7 +60,7 @@ export function parseRetryAfter(value: string | null, now: number): number | nul
   return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
-/** The fetch failure as a NetworkError: what the agent tells the user is "offline", with the reason. */
+/** The transport failure as a NetworkError: what the agent tells the user is "offline", with the reason. */
 export function toNetworkError(e: unknown, callerSignal: AbortSignal | undefined): NetworkError {
   if (callerSignal?.aborted) return new NetworkError("aborted", "The request was cancelled.", { cause: e });
   const name = (e as { name?: string } | null)?.name;
