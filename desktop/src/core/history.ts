@@ -7,13 +7,22 @@
  */
 import { join } from "node:path";
 import { z } from "zod";
-import { IngestItem, IsoTime } from "../../../worker/contract/agent";
+import { IngestItem, IsoTime, ITEM_MAX_AGE_MS } from "../../../worker/contract/agent";
 import type { KeyStore } from "./ports";
 import { ensurePrivateDir } from "./queue/durableFs";
 import { EncryptedLog } from "./queue/encryptedLog";
 import type { QueuedRecord, RecordSink } from "./records";
 
 export const HISTORY_FILE = "history.wtl";
+
+/**
+ * What the history keeps: the server accepts nothing older than ITEM_MAX_AGE_MS, so older records
+ * can no longer be compared or re-sent. Compaction on open drops them and old revisions, so the
+ * file of an agent that runs for years stays about two months of records.
+ */
+const KEEP_MS = ITEM_MAX_AGE_MS;
+/** Compact on open when the file holds this many more frames than live records. */
+const COMPACT_SLACK = 2_000;
 
 const ShotMeta = z.strictObject({
   kind: z.literal("shot"),
@@ -29,6 +38,18 @@ const Entry = z.discriminatedUnion("kind", [z.strictObject({ kind: z.literal("it
 type Entry = z.infer<typeof Entry>;
 
 const revOf = (item: IngestItem) => ("rev" in item ? item.rev : 0);
+const encode = (e: Entry) => new TextEncoder().encode(JSON.stringify(e));
+
+/** When a record's time ends (a running entry: its start). */
+function endOf(e: Entry): number {
+  if (e.kind === "shot") return Date.parse(e.takenAt);
+  const item = e.item;
+  switch (item.kind) {
+    case "time_entry": return Date.parse(item.end ?? item.start);
+    case "slot": return Date.parse(item.slotStart) + 600_000;
+    default: return Date.parse(item.end);
+  }
+}
 
 export interface HistoryView {
   items: IngestItem[];
@@ -39,19 +60,46 @@ export class History {
   private readonly items = new Map<string, IngestItem>();
   private readonly shots = new Map<string, ShotMeta>();
 
-  private constructor(private readonly log: EncryptedLog) {}
+  private constructor(private log: EncryptedLog) {}
 
-  static async open(dataDir: string, keyStore: KeyStore): Promise<History> {
+  static async open(dataDir: string, keyStore: KeyStore, now = Date.now()): Promise<History> {
     await ensurePrivateDir(dataDir);
+    const key = await keyStore.loadOrCreateKey();
+    const path = join(dataDir, HISTORY_FILE);
     const entries: Entry[] = [];
-    const { log } = await EncryptedLog.open(join(dataDir, HISTORY_FILE), await keyStore.loadOrCreateKey(), (plain) => {
+    const { log } = await EncryptedLog.open(path, key, (plain) => {
       // Every row read back from disk is parsed; one that does not parse is skipped, not trusted.
-      const parsed = Entry.safeParse(JSON.parse(plain.toString("utf8")));
+      let json: unknown = null;
+      try { json = JSON.parse(plain.toString("utf8")); } catch { /* skipped below */ }
+      const parsed = Entry.safeParse(json);
       if (parsed.success) entries.push(parsed.data);
     });
     const history = new History(log);
-    for (const e of entries) history.remember(e);
+    const cutoff = now - KEEP_MS;
+    for (const e of entries) if (endOf(e) >= cutoff) history.remember(e);
+    const live = history.items.size + history.shots.size;
+    if (entries.length - live > COMPACT_SLACK) await history.compact(path, key);
     return history;
+  }
+
+  /** Rewrites the file with the live records only (written to a side file, then renamed over it). */
+  private async compact(path: string, key: Uint8Array) {
+    const next = await EncryptedLog.create(`${path}.compact`, key);
+    try {
+      for (const e of this.entries()) await next.append(encode(e), { sync: false });
+      await next.sync();
+      await next.renameTo(path);
+    } catch (e) {
+      await next.destroy().catch(() => undefined);
+      throw e;
+    }
+    await this.log.close().catch(() => undefined);
+    this.log = next;
+  }
+
+  private *entries(): Iterable<Entry> {
+    for (const item of this.items.values()) yield { kind: "item", item };
+    yield* this.shots.values();
   }
 
   private remember(e: Entry) {
@@ -69,7 +117,7 @@ export class History {
       : { kind: "shot", shotId: record.shotId, takenAt: record.takenAt, slotStart: record.slotStart, display: record.display, app: record.app };
     // Not synced on its own: the queue's append (same moment, synced) is what must survive a crash;
     // this view may lose its last second with it.
-    await this.log.append(new TextEncoder().encode(JSON.stringify(entry)), { sync: false });
+    await this.log.append(encode(entry), { sync: false });
     this.remember(entry);
   }
 
