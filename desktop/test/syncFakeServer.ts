@@ -147,3 +147,43 @@ export function settingsDoc(version = 3, titleKeywords = ["Patient record"]) {
     projects: [{ id: "p1", name: "Website", clientName: "Acme", tasks: [{ id: "t1", name: "Design" }] }],
   };
 }
+
+/**
+ * The Worker's agent endpoints as createAgent uses them (register, settings with ETag, batches,
+ * heartbeat, screenshots, the member's screenshot DELETE), answering from fields a test changes
+ * mid-run: revoke the device, change the settings. Every request is still in FakeServer.requests.
+ */
+export interface FakeAgentApi {
+  /** The one-time code POST /agent/register accepts. */
+  code: string;
+  /** The device token it hands out and then requires as the bearer token. */
+  token: string;
+  /** The device was revoked: every authenticated request answers 401 invalid_device_token. */
+  revoked: boolean;
+  /** GET /agent/settings' document; its ETag is "v{version}". */
+  settings: { version: number } & Record<string, unknown>;
+}
+
+export function agentApiHandler(api: FakeAgentApi): Handler {
+  return (req) => {
+    const path = req.path.split("?")[0]!;
+    if (req.method === "POST" && path === "/api/v1/agent/register") {
+      if (req.json().code !== api.code) return { status: 400, problem: { code: "invalid_code" } };
+      const s = api.settings as unknown as { workspaceId: string; memberId: string; deviceId: string };
+      return { status: 200, json: { deviceId: s.deviceId, deviceToken: api.token, workspaceId: s.workspaceId, memberId: s.memberId } };
+    }
+    if (api.revoked || req.headers.authorization !== `Bearer ${api.token}`) return { status: 401, problem: { code: "invalid_device_token" } };
+    if (req.method === "GET" && path === "/api/v1/agent/settings") {
+      const etag = `"v${api.settings.version}"`;
+      if (req.headers["if-none-match"] === etag) return { status: 304, headers: { etag } };
+      return { status: 200, json: api.settings, headers: { etag } };
+    }
+    if (req.method === "POST" && path === "/api/v1/agent/batches") return batchAnswer(req);
+    if (req.method === "POST" && path === "/api/v1/agent/heartbeat") return { status: 200, json: { receivedAt: Date.now(), clockOffsetMs: 0 } };
+    if (req.method === "POST" && path === "/api/v1/agent/screenshots") {
+      return req.form().then((f) => ({ status: 200, json: { shotId: JSON.parse(String(f.get("meta"))).shotId, status: "stored" } }));
+    }
+    if (req.method === "DELETE" && path.startsWith("/api/v1/agent/screenshots/")) return { status: 200, json: { removedSeconds: 0 } };
+    return { status: 404, problem: { code: "not_found" } };
+  };
+}

@@ -88,6 +88,8 @@ export class Agent implements AgentFacade {
   private nextTestShot: number | null = null;
   private shots: RecordedShot[] = [];
   private current: WindowInfo | null = null;
+  /** Screenshot uploads under way, by shot id: whether each ended stored (see deleteScreenshot). */
+  private readonly uploadingShots = new Map<string, Promise<boolean>>();
 
   constructor(private readonly deps: AgentDeps, private readonly queue: RecordQueue, private readonly history: History) {
     this.clock = deps.clock ?? systemClock;
@@ -161,8 +163,14 @@ export class Agent implements AgentFacade {
       allowInsecureHttp: this.deps.allowInsecureHttp,
       onSignedOut: () => void this.signedOutByServer(),
     });
+    const api = this.api;
     this.uploader = new Uploader({
-      queue: this.queue, api: this.api, clock: this.clock,
+      queue: this.queue, clock: this.clock,
+      api: {
+        uploadBatch: (items, signal) => api.uploadBatch(items, signal),
+        uploadScreenshot: (shot, signal) => this.trackShotUpload(shot.shotId, api.uploadScreenshot(shot, signal)),
+        get clockOffsetMs() { return api.clockOffsetMs; },
+      },
       pollMs: this.tuning.uploadEveryMs,
       coalesceMs: Math.min(2_000, this.tuning.uploadEveryMs),
       onEvent: (e) => this.uploadEvent(e),
@@ -171,6 +179,15 @@ export class Agent implements AgentFacade {
     this.uploader.start();
     if (this.tracker.currentState === "signed_out") await this.tracker.handle({ type: "signIn" });
     void this.refreshSettings();
+  }
+
+  private trackShotUpload<T>(shotId: string, upload: Promise<T>): Promise<T> {
+    const stored = upload.then(() => true, () => false);
+    this.uploadingShots.set(shotId, stored);
+    void stored.then(() => {
+      if (this.uploadingShots.get(shotId) === stored) this.uploadingShots.delete(shotId);
+    });
+    return upload;
   }
 
   private uploadEvent(e: UploadEvent) {
@@ -389,8 +406,11 @@ export class Agent implements AgentFacade {
 
   async deleteScreenshot(shotId: string): Promise<void> {
     if (!this.permissions().deleteScreenshots) throw new Error("This workspace does not let members delete screenshots.");
-    // Not uploaded yet: it simply never leaves the machine.
-    if (!(await this.queue.discard(shotId))) await this.requireApi().deleteScreenshot(shotId);
+    // Not uploaded yet: it simply never leaves the machine. Unless its upload was already under way
+    // (discarding cannot recall it): if that upload lands, the server must delete it like any other.
+    const discarded = await this.queue.discard(shotId);
+    const uploading = this.uploadingShots.get(shotId);
+    if (!discarded || (uploading && (await uploading))) await this.requireApi().deleteScreenshot(shotId);
     this.shots = this.shots.filter((s) => s.shotId !== shotId);
     this.log("screenshot_deleted", { shotId });
     this.changed();
