@@ -93,7 +93,9 @@ async function status(argv: string[]) {
   const { values } = parseArgs({ args: argv, strict: true, options: { "data-dir": { type: "string" }, json: { type: "boolean" } } });
   const dataDir = values["data-dir"] ?? defaultDataDir();
   const keyStore = keyStoreFor(dataDir);
-  const [history, queue, credentials] = [await History.open(dataDir, keyStore), await RecordQueue.open({ dir: dataDir, keyStore }), await loadCredentials(dataDir, keyStore)];
+  const history = await History.open(dataDir, keyStore);
+  const queue = await RecordQueue.open({ dir: dataDir, keyStore });
+  const credentials = await loadCredentials(dataDir, keyStore);
   const { items, shots } = history.view();
   const entries = items.flatMap((i) => (i.kind === "time_entry" ? [{ id: i.id, start: i.start, end: i.end ?? null, projectId: i.projectId ?? null, note: i.note ?? "" }] : []));
   const seconds = entries.reduce((sum, e) => sum + (e.end ? (Date.parse(e.end) - Date.parse(e.start)) / 1000 : 0), 0);

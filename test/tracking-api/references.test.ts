@@ -1,22 +1,16 @@
 /**
  * The projects and tasks a batch may name, as the Worker resolves them from D1 for every upload
- * (worker/services/tracking/batches.ts recordableReferences, one query since the ingest benchmark).
+ * (worker/services/tracking/agentAuth.ts referencesQuery, part of the one D1 batch of every upload;
+ * the member's role is read from D1 by the query itself).
  */
 import { v7 } from "uuid";
 import { describe, expect, it } from "vitest";
 import { newId } from "../../worker/db/ids";
-import { projectMembers, projects, tasks, type Role } from "../../worker/db/schema";
-import { recordableReferences } from "../../worker/services/tracking/batches";
-import type { DevicePrincipal } from "../../worker/services/tracking/devices";
+import { projectMembers, projects, tasks } from "../../worker/db/schema";
+import { referencesQuery, toReferences } from "../../worker/services/tracking/agentAuth";
 import { ctx, roleWorld, type Person, type RoleWorld } from "../helpers/factory";
 import { api } from "../helpers/http";
 import { signInAgent } from "../tracking-d1/support";
-
-const principal = (ws: string, p: Person, role: Role): DevicePrincipal => ({
-  device: { id: newId(), name: "Test laptop", os: null, agentVersion: null },
-  member: { id: p.memberId, userId: p.userId, role, displayName: "Someone", timeZone: "Europe/Berlin" },
-  workspace: { id: ws, name: "Acme Corp" },
-});
 
 /** Adds to roleWorld: a project without tasks and an archived project (both with the employee), archived tasks. */
 async function world() {
@@ -41,15 +35,15 @@ async function world() {
 }
 
 const sorted = (xs: string[]) => [...xs].sort();
-const refsOf = async (w: RoleWorld, p: Person, role: Role) => {
-  const r = await recordableReferences(ctx(), principal(w.ws, p, role));
+const refsOf = async (w: RoleWorld, p: Person) => {
+  const r = toReferences(await referencesQuery(ctx().db, w.ws, p.memberId));
   return { projectIds: sorted(r.projectIds), tasks: [...r.tasks].sort((a, b) => a.id.localeCompare(b.id)) };
 };
 
-describe("recordableReferences", () => {
+describe("referencesQuery", () => {
   it("gives a member the open projects they are a member or manager of, with their open tasks, including projects without tasks", async () => {
     const w = await world();
-    const r = await refsOf(w, w.roles.employee, "employee");
+    const r = await refsOf(w, w.roles.employee);
     expect(r.projectIds).toEqual(sorted([w.projectA, w.bare]));
     expect(r.tasks).toEqual([{ id: w.taskA, projectId: w.projectA }]);
   });
@@ -57,7 +51,7 @@ describe("recordableReferences", () => {
   it("gives owners and executives every open project and task of their workspace, and nothing of another", async () => {
     const w = await world();
     for (const role of ["owner", "executive"] as const) {
-      const r = await refsOf(w, w.roles[role], role);
+      const r = await refsOf(w, w.roles[role]);
       expect(r.projectIds).toEqual(sorted([w.projectA, w.projectB, w.bare]));
       expect(r.tasks).toEqual([{ id: w.taskA, projectId: w.projectA }, { id: w.taskB, projectId: w.projectB }].sort((a, b) => a.id.localeCompare(b.id)));
     }
@@ -74,14 +68,14 @@ describe("recordableReferences", () => {
     for (let i = 0; i < 40; i += 10) {
       await db.insert(tasks).values(many.slice(i, i + 10).map((p) => ({ id: newId(), workspaceId: w.ws, projectId: p.id, name: "T" })));
     }
-    const r = await refsOf(w, w.roles.owner, "owner");
+    const r = await refsOf(w, w.roles.owner);
     expect(r.projectIds).toHaveLength(302);
     expect(r.tasks).toHaveLength(42);
   });
 
   it("does not count a viewer's place on a project", async () => {
     const w = await world();
-    expect(await refsOf(w, w.roles.project_viewer, "project_viewer")).toEqual({ projectIds: [], tasks: [] });
+    expect(await refsOf(w, w.roles.project_viewer)).toEqual({ projectIds: [], tasks: [] });
   });
 
   it("decides what an uploaded entry may name: an open task is stored, an archived task or project is rejected", async () => {

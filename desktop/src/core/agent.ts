@@ -107,10 +107,15 @@ export class Agent implements AgentFacade {
       onStateChange: (state) => this.stateChanged(state),
     });
     this.scheduler = new ScreenshotScheduler({
-      isExcluded: () => this.tracker.snapshot().focusExcluded,
+      isExcluded: () => this.focusExcluded(),
       // Shots already taken in a slot before a restart still count towards the server's limit.
       alreadyTaken: (slotStart) => this.takenIn(slotStart),
     });
+  }
+
+  /** The focused window (as the loop last read it) matches an exclusion: no screenshot now. */
+  private focusExcluded(): boolean {
+    return this.current !== null && this.tracker.isExcluded(this.current);
   }
 
   /** Capture moments already taken in a slot (a moment's shots on several displays count once). */
@@ -287,7 +292,7 @@ export class Agent implements AgentFacade {
     if (!cached || !this.credentials || this.capturing) return;
     const now = this.clock.now();
     const tracking = this.tracker.currentState === "tracking";
-    const excluded = this.tracker.snapshot().focusExcluded;
+    const excluded = this.focusExcluded();
     if (this.tuning.firstScreenshotAfterMs !== undefined) {
       // Test cadence (tuning.ts): a fixed rhythm instead of random moments in 10-minute slots.
       if (this.nextTestShot === null || now < this.nextTestShot || !tracking || cached.settings.screenshotsPerSlot === 0) return;

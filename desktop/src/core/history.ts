@@ -10,7 +10,7 @@ import { z } from "zod";
 import { IngestItem, IsoTime, ITEM_MAX_AGE_MS } from "../../../worker/contract/agent";
 import type { KeyStore } from "./ports";
 import { ensurePrivateDir } from "./queue/durableFs";
-import { EncryptedLog } from "./queue/encryptedLog";
+import { EncryptedLog, removeUnfinishedReplace } from "./queue/encryptedLog";
 import type { QueuedRecord, RecordSink } from "./records";
 
 export const HISTORY_FILE = "history.wtl";
@@ -66,6 +66,7 @@ export class History {
     await ensurePrivateDir(dataDir);
     const key = await keyStore.loadOrCreateKey();
     const path = join(dataDir, HISTORY_FILE);
+    await removeUnfinishedReplace(path);
     const entries: Entry[] = [];
     const { log } = await EncryptedLog.open(path, key, (plain) => {
       // Every row read back from disk is parsed; one that does not parse is skipped, not trusted.
@@ -82,17 +83,11 @@ export class History {
     return history;
   }
 
-  /** Rewrites the file with the live records only (written to a side file, then renamed over it). */
+  /** Rewrites the file with the live records only. */
   private async compact(path: string, key: Uint8Array) {
-    const next = await EncryptedLog.create(`${path}.compact`, key);
-    try {
-      for (const e of this.entries()) await next.append(encode(e), { sync: false });
-      await next.sync();
-      await next.renameTo(path);
-    } catch (e) {
-      await next.destroy().catch(() => undefined);
-      throw e;
-    }
+    const next = await EncryptedLog.replace(path, key, async (log) => {
+      for (const e of this.entries()) await log.append(encode(e), { sync: false });
+    });
     await this.log.close().catch(() => undefined);
     this.log = next;
   }

@@ -115,12 +115,14 @@ export function toReferences(rows: { projectId: string; taskId: string | null }[
   return { projectIds, tasks: taskRows };
 }
 
+const invalidToken = () => unauthorized("invalid_device_token", "The device token is missing, unknown or revoked. Sign the agent in again.");
+
 type PrincipalRow = (typeof principalQuery extends PreparedQuery<(infer R)[]> ? R : never);
 
 /** 401 unless the row is a usable device; then the principal. */
 function principalOf(row: PrincipalRow | undefined, now: number): DevicePrincipal {
   if (!row || (row.require2fa && row.totpEnabledAt === null)) {
-    throw unauthorized("invalid_device_token", "The device token is missing, unknown or revoked. Sign the agent in again.");
+    throw invalidToken();
   }
   if ((row.lastSeenAt ?? row.createdAt) <= now - DEVICE_IDLE_EXPIRY_MS) {
     throw unauthorized("device_token_expired", "This device has not been used for 90 days and was signed out. Sign the agent in again.");
@@ -157,7 +159,7 @@ export function bearerToken(header: string | undefined): string {
 
 const rejectShape = (token: string) => {
   // Never a user's access token: the shapes differ, and nothing else is looked up.
-  if (!isDeviceTokenShape(token)) throw unauthorized("invalid_device_token", "The device token is missing, unknown or revoked. Sign the agent in again.");
+  if (!isDeviceTokenShape(token)) throw invalidToken();
 };
 
 const gateValues = (hash: string, limit: RateLimit, now: number) => ({

@@ -9,16 +9,11 @@ import { scopeFor } from "../../authz/permissions";
 import { IdleItem, type IngestEnvelope, type IngestResponse, type ItemResult } from "../../contract/agent";
 import { appendAudit } from "../audit";
 import { forbidden } from "../../http/problem";
-import { measureClockOffset, type References } from "../../workspace/ingest";
+import { measureClockOffset } from "../../workspace/ingest";
 import type { WorkspaceObject } from "../../workspace/WorkspaceObject";
 import type { ServiceContext } from "../context";
 import type { DevicePrincipal } from "./devices";
-import { referencesQuery, toReferences, type IngestGate } from "./agentAuth";
-
-/** Projects and open tasks this member may record time on (agentAuth.ts batches the same query with the device lookup). */
-export async function recordableReferences(ctx: ServiceContext, dp: DevicePrincipal): Promise<References> {
-  return toReferences(await referencesQuery(ctx.db, dp.workspace.id, dp.member.id));
-}
+import type { IngestGate } from "./agentAuth";
 
 /** Stores a batch for the device of `gate` (authenticated, counted, and with its D1 facts loaded by agentAuth.ts). */
 export async function uploadBatch(ctx: ServiceContext, gate: IngestGate, batch: IngestEnvelope): Promise<IngestResponse> {

@@ -188,6 +188,24 @@ export class EncryptedLog {
     return new EncryptedLog(path, fh, fileId, key, HEADER_BYTES);
   }
 
+  /**
+   * Compaction: a fresh log (new file id, so a new subkey) filled by `fill` in a side file, synced
+   * and renamed over `path`. On failure the side file goes and the caller keeps its old log; a crash
+   * halfway leaves only the side file behind, which the next open removes (removeUnfinishedReplace).
+   */
+  static async replace(path: string, masterKey: Uint8Array, fill: (next: EncryptedLog) => Promise<void>): Promise<EncryptedLog> {
+    const next = await EncryptedLog.create(replacementPath(path), masterKey);
+    try {
+      await fill(next);
+      await next.sync();
+      await next.renameTo(path);
+    } catch (e) {
+      await next.destroy().catch(() => undefined);
+      throw e;
+    }
+    return next;
+  }
+
   /** Bytes in the file. */
   get size(): number {
     return this.end;
@@ -335,3 +353,8 @@ export async function fileSize(path: string): Promise<number> {
     return 0;
   }
 }
+
+const replacementPath = (path: string) => `${path}.compact`;
+
+/** Deletes what a compaction cut short left next to `path` (the log itself is intact). */
+export const removeUnfinishedReplace = (path: string) => rm(replacementPath(path), { force: true });

@@ -19,13 +19,12 @@
  * the next one. `ack` names the seq that was offered: it removes that revision and older ones, never
  * a newer revision appended while the upload was in flight.
  */
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import type { KeyStore } from "../ports";
 import type { QueuedRecord, RecordSink } from "../records";
 import { ensurePrivateDir } from "./durableFs";
-import { EncryptedLog, HEADER_BYTES, type FrameRef, type OpenReport } from "./encryptedLog";
+import { EncryptedLog, HEADER_BYTES, removeUnfinishedReplace, type FrameRef, type OpenReport } from "./encryptedLog";
 import { QueuedRecordSchema, recordId, recordRev } from "./recordSchema";
 import { assertKey } from "./sealing";
 
@@ -115,8 +114,7 @@ export class RecordQueue implements RecordSink {
     const key = await opts.keyStore.loadOrCreateKey();
     assertKey(key);
     const path = join(opts.dir, QUEUE_FILE);
-    // A compaction that did not reach its rename leaves this behind; the journal itself is intact.
-    await rm(`${path}.compact`, { force: true });
+    await removeUnfinishedReplace(path);
     // Only what the index needs is kept while replaying; record bodies are re-read from disk on demand,
     // so opening a large backlog of screenshots does not hold the images in memory.
     const entries: { entry: Replayed; ref: FrameRef }[] = [];
@@ -271,18 +269,11 @@ export class RecordQueue implements RecordSink {
 
   /** Copies the live entries into a fresh file (new file id and subkey) and renames it over the journal. */
   private async rewrite(): Promise<void> {
-    const path = this.log.filePath;
-    const next = await EncryptedLog.create(`${path}.compact`, this.key);
     const moved = new Map<number, FrameRef>();
-    try {
-      await next.append(encode({ t: "base", nextSeq: this.nextSeq }), { sync: false });
-      for (const e of this.live.values()) moved.set(e.seq, await next.append(await this.log.read(e.ref), { sync: false }));
-      await next.sync();
-      await next.renameTo(path);
-    } catch (e) {
-      await next.destroy().catch(() => undefined);
-      throw e;
-    }
+    const next = await EncryptedLog.replace(this.log.filePath, this.key, async (log) => {
+      await log.append(encode({ t: "base", nextSeq: this.nextSeq }), { sync: false });
+      for (const e of this.live.values()) moved.set(e.seq, await log.append(await this.log.read(e.ref), { sync: false }));
+    });
     await this.log.close().catch(() => undefined);
     this.log = next;
     this.liveBytes = 0;
