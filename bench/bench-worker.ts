@@ -15,17 +15,30 @@
  *   RawInsertObject (one per run, as one workspace has one object): the limit of the platform for
  *   this traffic — what remains of a request when authentication, D1, validation, idempotency and
  *   rollups are taken away.
+ *
+ * For the live board benchmark (npm run bench:live, bench/live.mjs):
+ *
+ *   POST /bench/live-seed {agents, teams, projects, executives, tasks?} → a workspace with tracking
+ *   members, managers and viewers of every role (bench/live-seed.ts).
+ *
+ *   GET /bench/echo?object=… (WebSocket) and POST /bench/echo?object=… <text> → EchoBroadcastObject
+ *   (bench/echo-object.ts), the bare echo-broadcast baseline: every socket receives every message.
  */
 import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import type { Env } from "../worker/env";
 import { isDev } from "../worker/env";
+import { createServiceContext } from "../worker/services/context";
 import worker from "../worker/index";
+import type { EchoBroadcastObject } from "./echo-object";
+import { LiveSeedRequest, seedLiveBench } from "./live-seed";
 
 export { WorkspaceObject } from "../worker/workspace/WorkspaceObject";
+export { EchoBroadcastObject } from "./echo-object";
 
 interface BenchEnv extends Env {
   RAW_INSERT: DurableObjectNamespace<RawInsertObject>;
+  ECHO: DurableObjectNamespace<EchoBroadcastObject>;
 }
 
 /** SQLite in Durable Objects binds at most 100 parameters per statement (as in trackingStore.ts). */
@@ -192,11 +205,31 @@ async function handleRawBatch(request: Request, env: BenchEnv): Promise<Response
   return Response.json({ rows: await stub.insertHttpBatch(rows) });
 }
 
+/** The live board's workspace (bench/live-seed.ts). */
+async function handleLiveSeed(request: Request, env: BenchEnv): Promise<Response> {
+  if (!isDev(env)) return problem(404, "not_found", "Not found.");
+  if (request.method !== "POST") return problem(405, "method_not_allowed", "POST only.");
+  const parsed = LiveSeedRequest.safeParse(await request.json().catch(() => null));
+  if (!parsed.success) return problem(422, "validation_failed", parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  return Response.json(await seedLiveBench(createServiceContext(env, request), parsed.data));
+}
+
+/** The echo-broadcast baseline: the upgrade or the broadcast goes to the object named by `?object=`. */
+function handleEcho(request: Request, env: BenchEnv): Response | Promise<Response> {
+  if (!isDev(env)) return problem(404, "not_found", "Not found.");
+  const upgrade = request.headers.get("upgrade")?.toLowerCase() === "websocket";
+  if (!upgrade && request.method !== "POST") return problem(405, "method_not_allowed", "GET with Upgrade: websocket, or POST.");
+  const name = new URL(request.url).searchParams.get("object") ?? "echo";
+  return env.ECHO.get(env.ECHO.idFromName(name)).fetch(request);
+}
+
 export default {
   fetch(request: Request, env: BenchEnv, ctx: ExecutionContext) {
     const path = new URL(request.url).pathname;
     if (path === "/bench/raw") return handleRaw(request, env);
     if (path === "/bench/raw-batch") return handleRawBatch(request, env);
+    if (path === "/bench/live-seed") return handleLiveSeed(request, env);
+    if (path === "/bench/echo") return handleEcho(request, env);
     return worker.fetch(request, env, ctx);
   },
   scheduled: worker.scheduled,

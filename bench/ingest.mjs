@@ -29,58 +29,22 @@
 //   BENCH_PROFILE=file       write a V8 CPU profile of the largest level on the first path (lib/profile.mjs)
 //   BENCH_PORT=8900          port (default: first free from 8900)
 //   BENCH_KEEP_STATE=1       keep .wrangler/bench-state afterwards
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { devVarsText } from "../scripts/dev-vars.mjs";
 import { seedDemo } from "../scripts/lib/demo-logins.mjs";
-import { bin, excerpt, isPortFree, ROOT, run, startWrangler, waitForHealth } from "../scripts/lib/dev-server.mjs";
+import { excerpt, ROOT } from "../scripts/lib/dev-server.mjs";
 import { loginRecordingMembers, registerAgents } from "./lib/agents.mjs";
 import { ITEMS_PER_BATCH, USAGE_PER_BATCH } from "./lib/batch.mjs";
-import { serverCpu, settle } from "./lib/cpu.mjs";
+import { settle } from "./lib/cpu.mjs";
 import { setNetworkInspection } from "./lib/inspector.mjs";
 import { measureBare, measureIngest, measureRaw, measureSchedule } from "./lib/measure.mjs";
 import { startProfile } from "./lib/profile.mjs";
 import { machineFacts, printReport } from "./lib/report.mjs";
-import { findWorkerdEntry } from "./lib/workerd-socket.mjs";
-
-const STATE_DIR = join(ROOT, ".wrangler", "bench-state");
-const APP_DIR = join(STATE_DIR, "app");
-const PERSIST_DIR = join(STATE_DIR, "data");
-const VARS_FILE = join(STATE_DIR, "bench.vars");
-const CONFIG = join("bench", "wrangler.bench.toml");
-/** What `wrangler dev` needs to bundle and serve the bench Worker. */
-const SNAPSHOT = ["package.json", "tsconfig.json", "tsconfig.base.json", "bench", "worker", "web", "build", "migrations"];
-
-function intSetting(name, fallback, min, max) {
-  const raw = process.env[name];
-  const value = raw === undefined || raw === "" ? fallback : Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer between ${min} and ${max}, got ${raw}`);
-  return value;
-}
+import { intSetting, log, serverLogTail, startBenchServer, stopBenchServer } from "./lib/server.mjs";
 
 function intList(name, fallback) {
   const values = (process.env[name] || fallback).split(",").map((s) => Number(s.trim()));
   if (values.some((v) => !Number.isInteger(v) || v < 1 || v > 200)) throw new Error(`${name} must be integers between 1 and 200, got ${process.env[name]}`);
   return values;
 }
-
-async function freePort(from, avoid = -1) {
-  for (let port = from; port < from + 100; port++) if (port !== avoid && (await isPortFree(port))) return port;
-  throw new Error(`No free port between ${from} and ${from + 99}`);
-}
-
-function snapshotApp() {
-  mkdirSync(APP_DIR, { recursive: true });
-  for (const entry of SNAPSHOT) {
-    if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(APP_DIR, entry), { recursive: true });
-  }
-  symlinkSync(join(ROOT, "node_modules"), join(APP_DIR, "node_modules"), "dir");
-  if (!existsSync(join(APP_DIR, "build", "server", "index.js")) || !existsSync(join(APP_DIR, "build", "client"))) {
-    throw new Error("The web build is incomplete (was it being rebuilt?). Run npm run build and try again.");
-  }
-}
-
-const log = (text) => console.log(`• ${text}`);
 
 /** Every level on one path, each level with fresh agents taken from `pool`; then the scheduled run. */
 async function runPath(path, settings, pool, cpu) {
@@ -120,46 +84,18 @@ async function main() {
     profile: process.env.BENCH_PROFILE || null,
   };
   const facts = machineFacts(ROOT);
-  if (!existsSync(join(ROOT, "build", "server", "index.js"))) {
-    log("No web build yet: running remix vite:build");
-    await run(bin("remix"), ["vite:build"]);
-  }
-  rmSync(STATE_DIR, { recursive: true, force: true });
-  snapshotApp();
-  writeFileSync(VARS_FILE, devVarsText(), { mode: 0o600 });
-  log("Applying migrations to a fresh benchmark database");
-  await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "-c", CONFIG, "--persist-to", PERSIST_DIR], { cwd: APP_DIR });
-
-  const port = process.env.BENCH_PORT ? intSetting("BENCH_PORT", 8900, 1, 65535) : await freePort(8900);
-  const inspectorPort = await freePort(9300, port);
+  const { server, baseUrl, inspectorPort, direct, cpu } = await startBenchServer();
   settings.inspectorPort = inspectorPort;
-  const baseUrl = `http://127.0.0.1:${port}`;
-  // --env-file supplies ENVIRONMENT=development (the seed) and the throwaway secrets; wrangler reads
-  // it only with CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV on (see scripts/e2e.mjs). Request logging is
-  // off: printing a line per request is wrangler's work, not the Worker's.
-  const server = startWrangler({
-    port, cwd: APP_DIR,
-    args: ["-c", CONFIG, "--persist-to", PERSIST_DIR, "--env-file", VARS_FILE, "--inspector-port", String(inspectorPort), "--log-level", "warn"],
-    env: { CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" },
-  });
-  const stopOnSignal = async () => { await server.stop(); process.exit(130); };
-  process.on("SIGINT", stopOnSignal);
-  process.on("SIGTERM", stopOnSignal);
-  process.on("exit", () => server.killNow());
 
   try {
-    log(`Starting wrangler dev on ${baseUrl}`);
-    await waitForHealth(baseUrl, server);
     const seed = await seedDemo(baseUrl);
     const members = await loginRecordingMembers(baseUrl, seed);
-    const direct = await findWorkerdEntry(server.child.pid, port);
     if (!direct) log("Could not find the Worker's own workerd socket: measuring through wrangler dev's URL only");
     // The Worker's own socket first, while the DevTools session is quiet enough to take commands.
     const paths = [
       ...(direct ? [{ index: 0, name: "workerd", url: direct.url, prepare: () => setNetworkInspection(inspectorPort, false) }] : []),
       { index: direct ? 1 : 0, name: "wrangler dev", url: baseUrl, prepare: () => (direct ? setNetworkInspection(inspectorPort, true) : undefined) },
     ];
-    const cpu = () => serverCpu(server.child.pid, direct?.pid);
     const perPath = settings.levels.reduce((a, b) => a + b, 0) + settings.scheduleAgents;
     log(`Signing in ${perPath * paths.length} simulated agents (fresh ones for every level and path) for ${members.length} demo members`);
     const pool = await registerAgents(baseUrl, seed.workspace.id, members, perPath * paths.length);
@@ -191,11 +127,10 @@ async function main() {
   } catch (err) {
     console.error(`✖ ${err.message}`);
     console.error("\n--- wrangler dev log (last lines) ---");
-    console.error(server.log().trimEnd().split("\n").slice(-40).join("\n"));
+    console.error(serverLogTail(server));
     return 1;
   } finally {
-    await server.stop();
-    if (!process.env.BENCH_KEEP_STATE) rmSync(STATE_DIR, { recursive: true, force: true });
+    await stopBenchServer(server);
   }
 }
 

@@ -35,9 +35,9 @@ describe("platform", () => {
     expect(await stub.tables()).toContain("presence");
   });
 
-  it("answers /live with 501 until the live board lands", async () => {
-    const res = await SELF.fetch("http://localhost/live/x");
-    expect(res.status).toBe(501);
+  it("answers /live without a WebSocket upgrade with 426, and unknown /live paths with 404 (test/live covers the board)", async () => {
+    expect((await SELF.fetch("http://localhost/live/x")).status).toBe(426);
+    expect((await SELF.fetch("http://localhost/live/x/y")).status).toBe(404);
   });
 });
 
@@ -68,6 +68,14 @@ describe("security headers and API description", () => {
     const html = await docs.text();
     expect(html).toContain("/api/v1/workspaces/{workspaceId}/invitations");
     expect(html).not.toMatch(/<script/i);
+    // An HTML answer under /api keeps a real nonce: an empty 'nonce-' is an invalid source browsers report.
+    expect(docs.headers.get("content-security-policy")).toMatch(/'nonce-[A-Za-z0-9_-]{16,}'/);
+  });
+
+  it("gives /api/v1 answers the no-content CSP, without a nonce", async () => {
+    const res = await SELF.fetch("http://localhost/api/v1/workspaces");
+    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers.get("x-request-id")).toBeTruthy();
   });
 });
 

@@ -13,6 +13,7 @@ import { sessionMiddleware } from "./http/session-middleware";
 import { createServiceContext } from "./services/context";
 import { randomToken } from "./crypto/encoding";
 import { api } from "./routes/api";
+import { liveRoutes } from "./routes/live";
 import type { AppEnv } from "./routes/_shared";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -23,6 +24,12 @@ export const BODY_LIMITS: readonly (readonly [path: string, bytes: number])[] = 
 ];
 const bodyLimitFor = (path: string) => BODY_LIMITS.find(([p]) => p === path)?.[1] ?? MAX_BODY_BYTES;
 
+/** Our security headers where the handler set none of its own, and the request id. */
+function addHeaders(headers: Headers, extra: Record<string, string>, requestId: string) {
+  for (const k in extra) if (!headers.has(k)) headers.set(k, extra[k]!);
+  headers.set("x-request-id", requestId);
+}
+
 export type RemixHandler = (c: import("hono").Context<AppEnv>) => Promise<Response>;
 
 export function createApp(handleWeb: RemixHandler) {
@@ -31,16 +38,20 @@ export function createApp(handleWeb: RemixHandler) {
   app.use("*", async (c, next) => {
     const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
     c.set("requestId", requestId);
-    c.set("cspNonce", randomToken(16));
+    // Only HTML uses the nonce (pages' hydration script, /api/docs); /api/v1 answers are never HTML.
+    c.set("cspNonce", c.req.path.startsWith("/api/v1/") ? "" : randomToken(16));
     c.set("ctx", createServiceContext(assertEnv(c.env), c.req.raw, (p) => c.executionCtx.waitUntil(p)));
     await next();
     const isHtml = (c.res.headers.get("content-type") ?? "").includes("text/html");
-    // Responses from Remix may be immutable; copy them once to add headers.
-    c.res = new Response(c.res.body, c.res);
-    for (const [k, v] of Object.entries(securityHeaders(c.get("cspNonce"), isHtml))) {
-      if (!c.res.headers.has(k)) c.res.headers.set(k, v);
+    const extra = securityHeaders(c.get("cspNonce"), isHtml);
+    try {
+      addHeaders(c.res.headers, extra, requestId);
+    } catch (err) {
+      // A response with immutable headers (e.g. one passed through from fetch): copy it once.
+      if (!(err instanceof TypeError)) throw err;
+      c.res = new Response(c.res.body, c.res);
+      addHeaders(c.res.headers, extra, requestId);
     }
-    c.res.headers.set("x-request-id", requestId);
   });
 
   app.use("*", async (c, next) => {
@@ -57,8 +68,8 @@ export function createApp(handleWeb: RemixHandler) {
   app.route("/api", api);
   app.all("/api/*", () => { throw notFound("route"); });
 
-  // The live board arrives with its own issue; the route exists so the URL space is fixed now.
-  app.all("/live/*", () => { throw new AppError(501, "live_board_not_implemented", "The live board is not available yet."); });
+  app.route("/", liveRoutes);
+  app.all("/live/*", () => { throw notFound("route"); });
 
   app.all("*", (c) => handleWeb(c));
 

@@ -140,7 +140,7 @@ export function settingsDoc(version = 3, titleKeywords = ["Patient record"]) {
     screenshotPublicKey: "BPublicKeyBase64==",
     settings: {
       screenshotsPerSlot: 1, screenshotBlur: false, screenshotDeletion: "allowed", screenshotRetentionDays: 30,
-      trackApps: true, trackUrls: true, captureTitles: true, idleThresholdSeconds: 300, idlePolicy: "ask", manualTime: "allowed",
+      trackApps: true, trackUrls: true, captureTitles: true, idleThresholdSeconds: 300, offlineAfterSeconds: 180, idlePolicy: "ask", manualTime: "allowed",
       exclusions: { apps: ["KeePassXC"], domains: ["bank.example"], titleKeywords },
     },
     rules: [{ id: "r1", teamId: null, match: "domain", pattern: "crm.example", category: "productive", projectId: null, priority: 0, scope: "workspace" }],

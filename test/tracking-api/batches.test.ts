@@ -73,6 +73,20 @@ describe("POST /agent/batches", () => {
     expect(usage.filter((r: { status: string }) => r.status === "stored")).toHaveLength(15);
   });
 
+  it("applies a settings change to the very next batch of a device that uploaded before it", async () => {
+    const w = await roleWorld();
+    const agent = await signInAgent(w.roles.employee.token, w.ws);
+    const upload = async (start: number) =>
+      (await api(agent.deviceToken, "POST", "/api/v1/agent/batches", { sentAt: new Date().toISOString(), items: tenMinutes(start, null) })).body.results.slice(2);
+    // Same settings twice (the second upload may be answered from what the isolate holds), then a change.
+    expect((await upload(Date.now() - 60 * MIN)).every((r: { status: string }) => r.status === "stored")).toBe(true);
+    expect((await upload(Date.now() - 40 * MIN)).every((r: { status: string }) => r.status === "stored")).toBe(true);
+    await api(w.roles.owner.token, "PATCH", `/api/v1/workspaces/${w.ws}/tracking-settings`, { exclusions: { apps: ["Firefox"], domains: [], titleKeywords: [] } });
+    expect((await upload(Date.now() - 20 * MIN)).filter((r: { code?: string }) => r.code === "excluded")).toHaveLength(15);
+    await api(w.roles.owner.token, "PATCH", `/api/v1/workspaces/${w.ws}/tracking-settings`, { trackApps: false });
+    expect((await upload(Date.now() - 10 * MIN)).every((r: { code?: string }) => r.code === "tracking_disabled")).toBe(true);
+  });
+
   it("measures and applies the agent's clock offset; far-future items are rejected", async () => {
     const w = await roleWorld();
     const agent = await signInAgent(w.roles.employee.token, w.ws);

@@ -22,7 +22,7 @@ describe("workspace tracking settings", () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       screenshotsPerSlot: 1, screenshotBlur: false, screenshotDeletion: "allowed", screenshotRetentionDays: 30,
-      trackApps: true, trackUrls: true, captureTitles: true, idleThresholdSeconds: 300, idlePolicy: "ask", manualTime: "allowed",
+      trackApps: true, trackUrls: true, captureTitles: true, idleThresholdSeconds: 300, offlineAfterSeconds: 180, idlePolicy: "ask", manualTime: "allowed",
       exclusions: { apps: [], domains: [], titleKeywords: [] }, version: 0, updatedAt: null,
     });
     expect(await settingsRow(w.ws)).toBeUndefined();

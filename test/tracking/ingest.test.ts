@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { measureClockOffset } from "../../worker/workspace/ingest";
 import {
-  batch, dump, entry, freshObject, HOUR, idle, iso, MIN, NOW, OTHER_MEMBER, PROJECT_A, PROJECT_B, rowsWithId, slot, TASK_A1, usage,
+  batch, DEVICE, dump, entry, freshObject, HOUR, idle, iso, MIN, NOW, OTHER_MEMBER, PROJECT_A, PROJECT_B, rowsWithId, slot, TASK_A1, usage,
 } from "./helpers";
 
 const T0 = NOW - 3 * HOUR; // 09:00 UTC
@@ -302,10 +302,12 @@ describe("presence", () => {
     const stub = freshObject();
     const m = batch([]).memberId;
     expect(await stub.presenceOf(m)).toBeNull();
-    await stub.recordHeartbeat(m, NOW, "tracking");
-    await stub.recordHeartbeat(m, NOW - MIN, "idle"); // a retried, older heartbeat
+    const hb = (receivedAt: number, state: "tracking" | "idle" | "stopped") =>
+      ({ memberId: m, deviceId: DEVICE, receivedAt, state, timeZone: "Europe/Berlin", offlineAfterMs: 180_000 });
+    await stub.recordHeartbeat(hb(NOW, "tracking"));
+    await stub.recordHeartbeat(hb(NOW - MIN, "idle")); // a retried, older heartbeat
     expect(await stub.presenceOf(m)).toEqual({ state: "tracking", lastHeartbeatAt: NOW });
-    await stub.recordHeartbeat(m, NOW + MIN, "stopped");
+    await stub.recordHeartbeat(hb(NOW + MIN, "stopped"));
     expect(await stub.presenceOf(m)).toEqual({ state: "stopped", lastHeartbeatAt: NOW + MIN });
   });
 });

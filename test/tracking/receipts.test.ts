@@ -7,7 +7,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { FUTURE_TOLERANCE_MS, ITEM_MAX_AGE_MS } from "../../worker/contract/agent";
-import { RECEIPT_PRUNE_MIN, RECEIPT_TTL_MS } from "../../worker/workspace/ingest";
+import { RECEIPT_PRUNE_MIN, RECEIPT_PRUNE_PAUSE_MS, RECEIPT_TTL_MS } from "../../worker/workspace/ingest";
 import type { WorkspaceObject } from "../../worker/workspace/WorkspaceObject";
 import {
   batch, dump, entry, freshObject, HOUR, idle, iso, MIN, NOW, OTHER_MEMBER, rowsWithId, slot, usage, type Stub,
@@ -85,6 +85,26 @@ describe("receipt horizon", () => {
     await stub.ingest(batch(spans(240, later - HOUR), { receivedAt: later }));
     const end = await sql(stub, "select at, count(*) as n from ingest_receipts group by at order by at");
     expect(end.map((r) => [r.at, r.n])).toEqual([[NOW + DAY, 10], [later, 241]]);
+  });
+
+  it("pauses pruning for a few minutes after a prune that left nothing expired, then takes what expired meanwhile", async () => {
+    const stub = freshObject();
+    const count = async () => Number((await sql(stub, "select count(*) as n from ingest_receipts"))[0]!.n);
+    // Receipts written 3 minutes apart.
+    await stub.ingest(batch(spans(2, NOW), { receivedAt: NOW }));
+    await stub.ingest(batch(spans(3, NOW + 3 * MIN), { receivedAt: NOW + 3 * MIN }));
+    // Just before the first ones expire: a prune that finds nothing.
+    const t1 = NOW + RECEIPT_TTL_MS - MIN;
+    await stub.ingest(batch(spans(1, t1), { receivedAt: t1 }));
+    expect(await count()).toBe(6);
+    // The first two have expired, but the pause holds: no statement, nothing deleted.
+    const t2 = t1 + 2 * MIN;
+    await stub.ingest(batch(spans(1, t2), { receivedAt: t2 }));
+    expect(await count()).toBe(7);
+    // Past the pause: everything that expired meanwhile goes at once (the first 2 and the next 3).
+    const t3 = t1 + RECEIPT_PRUNE_PAUSE_MS + MIN;
+    await stub.ingest(batch(spans(1, t3), { receivedAt: t3 }));
+    expect(await count()).toBe(3);
   });
 
   it("finds expired receipts through the index on `at`", async () => {

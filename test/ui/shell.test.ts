@@ -11,14 +11,14 @@ function navLinks(html: string, ws: string): string[] {
 }
 
 // What each role's sidebar must offer (PRODUCT.md roles through the authz table).
-// Everyone has Time (their own timesheet), Devices (their own agents) and Settings; without the General tab, Settings opens on Tracking.
+// Everyone has Time (their own timesheet), Live (the live board, in their time scope), Devices (their own agents) and Settings; without the General tab, Settings opens on Tracking.
 const EXPECTED_NAV: Record<Role, string[]> = {
-  owner: ["overview", "time", "members", "teams", "clients", "projects", "audit", "devices", "settings"],
-  executive: ["overview", "time", "members", "teams", "clients", "projects", "audit", "devices", "settings"],
-  team_manager: ["overview", "time", "members", "teams", "clients", "projects", "devices", "settings/tracking"],
-  project_manager: ["overview", "time", "members", "teams", "clients", "projects", "devices", "settings/tracking"],
-  employee: ["overview", "time", "members", "teams", "clients", "projects", "devices", "settings/tracking"],
-  project_viewer: ["overview", "time", "members", "clients", "projects", "devices", "settings/tracking"],
+  owner: ["overview", "time", "live", "members", "teams", "clients", "projects", "audit", "devices", "settings"],
+  executive: ["overview", "time", "live", "members", "teams", "clients", "projects", "audit", "devices", "settings"],
+  team_manager: ["overview", "time", "live", "members", "teams", "clients", "projects", "devices", "settings/tracking"],
+  project_manager: ["overview", "time", "live", "members", "teams", "clients", "projects", "devices", "settings/tracking"],
+  employee: ["overview", "time", "live", "members", "teams", "clients", "projects", "devices", "settings/tracking"],
+  project_viewer: ["overview", "time", "live", "members", "clients", "projects", "devices", "settings/tracking"],
 };
 
 describe("workspace shell and overview", () => {

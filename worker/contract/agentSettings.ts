@@ -41,6 +41,11 @@ export const TrackingSettingsValues = z.object({
   trackUrls: z.boolean(),
   captureTitles: z.boolean(),
   idleThresholdSeconds: z.number().int().positive(),
+  /**
+   * The live board's grace period: a member whose agent has been silent this long shows offline.
+   * Agents ignore it (the server applies it); the default keeps answers of older servers parsing.
+   */
+  offlineAfterSeconds: z.number().int().positive().default(180),
   idlePolicy: z.enum(IDLE_POLICIES),
   manualTime: z.enum(MANUAL_TIME_POLICIES),
   exclusions: Exclusions,

@@ -278,6 +278,8 @@ export const trackingSettings = sqliteTable("tracking_settings", {
   trackUrls: integer("track_urls", { mode: "boolean" }).notNull().default(true),
   captureTitles: integer("capture_titles", { mode: "boolean" }).notNull().default(true),
   idleThresholdS: integer("idle_threshold_s").notNull().default(300),
+  /** Live board (issue 5): an agent silent this long shows its member offline. */
+  offlineAfterS: integer("offline_after_s").notNull().default(180),
   idlePolicy: text("idle_policy", { enum: IDLE_POLICIES }).notNull().default("ask"),
   manualTime: text("manual_time", { enum: MANUAL_TIME_POLICIES }).notNull().default("allowed"),
   exclusions: text("exclusions", { mode: "json" }).$type<TrackingExclusions>().notNull()
@@ -289,6 +291,7 @@ export const trackingSettings = sqliteTable("tracking_settings", {
   check("tracking_settings_shots_ck", sql`${t.screenshotsPerSlot} between 0 and 3`),
   check("tracking_settings_idle_ck", sql`${t.idleThresholdS} > 0`),
   check("tracking_settings_retention_ck", sql`${t.screenshotRetentionDays} > 0`),
+  check("tracking_settings_offline_ck", sql`${t.offlineAfterS} between 60 and 3600`),
 ]);
 
 /**

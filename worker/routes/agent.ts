@@ -16,6 +16,7 @@ import { AGENT_LIMITS, type RateLimit } from "../services/tracking/rateLimit";
 import { uploadBatch } from "../services/tracking/batches";
 import { IngestEnvelope, IngestResponse, MAX_BATCH_ITEMS } from "../contract/agent";
 import { AgentSettings } from "../contract/agentSettings";
+import { HeartbeatActivity } from "../contract/live";
 import { errorResponses, json, jsonBody, newRouter, type AppContext } from "./_shared";
 
 export const agentRoutes = newRouter();
@@ -100,23 +101,40 @@ agentRoutes.openapi(
   },
 );
 
+// Strict like every body: an unknown key is a 422, also inside `entry` and `app` (strict in the contract).
 const HeartbeatBody = z.strictObject({
   at: z.iso.datetime({ offset: true }).openapi({ description: "The agent's clock (ISO 8601)", example: "2026-01-05T09:30:00Z" }),
   state: z.enum(HEARTBEAT_STATES),
+  ...HeartbeatActivity.shape,
 });
 
 agentRoutes.openapi(
   createRoute({ method: "post", path: "/agent/heartbeat", tags, security: deviceSecurity,
-    summary: "Presence: the device is alive and tracking, idle or stopped",
-    description: "Stored as the member's last heartbeat, stamped with the server's receive time; the answer tells the agent its clock offset.",
+    summary: "Presence for the live board: the device is alive and tracking, idle or stopped, on which entry and in which app",
+    description: "Send it on every state change and about once a minute. Stamped with the server's receive time; the answer tells the agent its clock offset. `entry` (the running timer, or null when stopped) must name a project and task the member may record time on (422 `unknown_project` / `unknown_task` on `entry.projectId` / `entry.taskId`); its start is moved by the clock offset. `app` goes through the workspace's privacy rules like a usage span: an excluded app, site or title keyword, or a workspace that records no apps, shows no app (not an error); titles only where the workspace captures them; URLs reduced to scheme, host and path. Omitting `entry` or `app` keeps what the board knows; null clears it. After the workspace's `offlineAfterSeconds` without a heartbeat the member shows offline.",
     request: { body: jsonBody(HeartbeatBody) },
     responses: { 200: json(z.object({ receivedAt: z.number(), clockOffsetMs: z.number() }).openapi("HeartbeatReceipt")), ...errorResponses } }),
   async (c) => {
-    const device = await requireDevice(c, AGENT_LIMITS.heartbeat);
-    const { at, state } = c.req.valid("json");
-    return c.json(await recordHeartbeat(c.get("ctx"), device, { at: Date.parse(at), state }), 200);
+    // The ingest gate: besides the device, the privacy rules and the member's recordable projects (one D1 round trip).
+    const { at, ...activity } = c.req.valid("json");
+    const named = activity.entry?.projectId ? [activity.entry.projectId] : [];
+    const gate = await authenticateAgentForIngest(c.get("ctx"), bearerToken(c.req.header("authorization")), AGENT_LIMITS.heartbeat, named);
+    return c.json(await recordHeartbeat(c.get("ctx"), gate, { ...activity, at: Date.parse(at) }), 200);
   },
 );
+
+/**
+ * The project ids a batch's items name (entries, idle reassignments), read before the items are
+ * parsed: the gate checks exactly these, and the object rejects an item whose project is not among
+ * the ones the gate found, so an id that is not a string here is simply not looked up.
+ */
+function namedProjectIds(items: unknown[]): string[] {
+  const ids = new Set<string>();
+  for (const item of items.slice(0, MAX_BATCH_ITEMS)) {
+    if (typeof item === "object" && item !== null && "projectId" in item && typeof item.projectId === "string") ids.add(item.projectId.slice(0, 64));
+  }
+  return [...ids];
+}
 
 agentRoutes.openapi(
   createRoute({ method: "post", path: "/agent/batches", tags, security: deviceSecurity,
@@ -126,8 +144,8 @@ agentRoutes.openapi(
     responses: { 200: json(IngestResponse.openapi("IngestResponse")), ...errorResponses } }),
   async (c) => {
     const ctx = c.get("ctx");
-    const gate = await authenticateAgentForIngest(ctx, bearerToken(c.req.header("authorization")), AGENT_LIMITS.batch);
     const batch = c.req.valid("json");
+    const gate = await authenticateAgentForIngest(ctx, bearerToken(c.req.header("authorization")), AGENT_LIMITS.batch, namedProjectIds(batch.items));
     if (batch.items.length > MAX_BATCH_ITEMS) {
       throw new AppError(413, "batch_too_many_items", `A batch holds at most ${MAX_BATCH_ITEMS} items; split it.`);
     }

@@ -5,10 +5,11 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { ROLES } from "../db/schema";
+import { SeedTeamInput, seedTeam } from "../dev/bulkSeed";
 import { seedDemo } from "../dev/seed";
 import { isDev } from "../env";
 import { notFound } from "../http/problem";
-import { errorResponses, json, newRouter } from "./_shared";
+import { errorResponses, json, jsonBody, newRouter } from "./_shared";
 
 export const devRoutes = newRouter();
 
@@ -32,4 +33,24 @@ devRoutes.openapi(
     responses: { 200: json(DemoSeed, "Demo logins (created now or earlier)"), ...errorResponses },
   }),
   async (c) => c.json(await seedDemo(c.get("ctx")), 200),
+);
+
+const Login = z.object({ email: z.string(), name: z.string(), memberId: z.string() });
+const SeededTeam = z.object({
+  workspace: z.object({ id: z.string(), name: z.string() }),
+  password: z.string().openapi({ description: "Every seeded account's password" }),
+  owner: Login,
+  teams: z.array(z.object({ id: z.string(), name: z.string(), manager: Login })),
+  projects: z.array(z.object({ id: z.string(), name: z.string() })),
+  members: z.array(Login.extend({ teamId: z.string(), projectId: z.string(), running: z.boolean() })),
+});
+
+devRoutes.openapi(
+  createRoute({
+    method: "post", path: "/dev/seed-team", hide: true, tags: ["dev"],
+    summary: "Create a workspace with many members, teams and projects, and start their web timers (development only)",
+    request: { body: jsonBody(SeedTeamInput) },
+    responses: { 201: json(SeededTeam, "The new workspace and its logins"), ...errorResponses },
+  }),
+  async (c) => c.json(await seedTeam(c.get("ctx"), c.req.valid("json")), 201),
 );

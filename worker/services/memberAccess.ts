@@ -17,5 +17,6 @@ export async function revokeMemberAccess(ctx: ServiceContext, workspaceId: strin
   if (!m) return;
   const [other] = await ctx.db.select({ id: members.id }).from(members)
     .where(and(eq(members.userId, m.userId), eq(members.status, "active"), ne(members.workspaceId, workspaceId))).limit(1);
-  if (!other) await revokeUserSessions(ctx, m.userId, "membership_ended");
+  // Their live sockets in this workspace close with 4403 through the caller's live refresh.
+  if (!other) await revokeUserSessions(ctx, m.userId, "membership_ended", { liveExceptWorkspaceId: workspaceId });
 }

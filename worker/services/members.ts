@@ -13,6 +13,7 @@ import { UUID_RE } from "../db/ids";
 import { badRequest, forbidden, notFound } from "../http/problem";
 import { appendAudit } from "./audit";
 import type { ServiceContext } from "./context";
+import { queueLiveRefresh } from "./live/rescope";
 import { revokeMemberAccess } from "./memberAccess";
 import { assertNotLastOwner } from "./workspaces";
 
@@ -87,6 +88,7 @@ export async function updateMember(ctx: ServiceContext, actor: Actor, memberId: 
   await ctx.db.update(members).set(changes).where(and(eq(members.id, target.id), eq(members.workspaceId, actor.workspace.id)));
   if (changes.role) {
     await appendAudit(ctx, { chain: actor.workspace.id, actorUserId: actor.userId, action: "member.role_changed", targetType: "member", targetId: target.id, data: { from: target.role, to: changes.role } });
+    queueLiveRefresh(ctx, actor.workspace.id);
   }
   const { role: _r, ...profileChanges } = changes;
   if (Object.keys(profileChanges).length) {
@@ -105,6 +107,7 @@ export async function setMemberActive(ctx: ServiceContext, actor: Actor, memberI
     .where(and(eq(members.id, target.id), eq(members.workspaceId, actor.workspace.id)));
   if (!active) await revokeMemberAccess(ctx, actor.workspace.id, target.id);
   await appendAudit(ctx, { chain: actor.workspace.id, actorUserId: actor.userId, action: active ? "member.reactivated" : "member.deactivated", targetType: "member", targetId: target.id });
+  if (!active) queueLiveRefresh(ctx, actor.workspace.id, { removedMemberIds: [target.id] });
   return { ...target, status: active ? ("active" as const) : ("deactivated" as const) };
 }
 
@@ -118,4 +121,5 @@ export async function removeMember(ctx: ServiceContext, actor: Actor, memberId: 
   await revokeMemberAccess(ctx, actor.workspace.id, target.id);
   await ctx.db.delete(members).where(and(eq(members.id, target.id), eq(members.workspaceId, actor.workspace.id)));
   await appendAudit(ctx, { chain: actor.workspace.id, actorUserId: actor.userId, action: "member.removed", targetType: "member", targetId: target.id, data: { email: target.email, role: target.role } });
+  queueLiveRefresh(ctx, actor.workspace.id, { removedMemberIds: [target.id] });
 }

@@ -14,6 +14,7 @@ import { membersWhere } from "../authz/scope";
 import { members, projectMembers, type ProjectRole, type Role } from "../db/schema";
 import { conflict, notFound } from "../http/problem";
 import { appendAudit } from "./audit";
+import { queueLiveRefresh } from "./live/rescope";
 import type { ServiceContext } from "./context";
 import { assertMayChangeProject, getProject } from "./projects";
 import { PROJECT_MANAGER_ROLES, resolveActiveMember } from "./structureRules";
@@ -56,6 +57,7 @@ export async function setProjectMember(ctx: ServiceContext, actor: Actor, projec
       chain: actor.workspace.id, actorUserId: actor.userId, action: before ? "project.member_role_changed" : "project.member_added",
       targetType: "project", targetId: project.id, data: { memberId: member.id, role: input.role, ...(before ? { from: before.role } : {}) },
     });
+    queueLiveRefresh(ctx, actor.workspace.id);
   }
   return { projectId: project.id, memberId: member.id, displayName: member.displayName, workspaceRole: member.role, projectRole: input.role, added: !before };
 }
@@ -71,4 +73,5 @@ export async function removeProjectMember(ctx: ServiceContext, actor: Actor, pro
     chain: actor.workspace.id, actorUserId: actor.userId, action: "project.member_removed", targetType: "project", targetId: project.id,
     data: { memberId, role: removed[0]!.role },
   });
+  queueLiveRefresh(ctx, actor.workspace.id);
 }

@@ -3,6 +3,9 @@
  * (stored hashed, rotated on every use). Presenting a rotated refresh token again revokes the whole
  * session (its "family"), except within a short grace window that absorbs a browser's concurrent
  * requests racing to refresh (docs/decisions/0004-sessions-and-tokens.md).
+ *
+ * Revocation takes effect at once everywhere: every request re-checks the session, and the live-board
+ * sockets a revoked session opened are closed after the response (live/sessionSockets.ts).
  */
 import { and, desc, eq, gt, isNull, ne } from "drizzle-orm";
 import { randomToken, sha256Hex } from "../crypto/encoding";
@@ -12,6 +15,7 @@ import { newId } from "../db/ids";
 import type { Principal } from "../authz/actor";
 import type { ServiceContext } from "./context";
 import { appendAuditToChains } from "./audit";
+import { queueLiveSessionClose } from "./live/sessionSockets";
 
 export const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
 export const REFRESH_REUSE_GRACE_MS = 30_000;
@@ -89,17 +93,38 @@ export async function principalFromSession(ctx: ServiceContext, sessionId: strin
   };
 }
 
-export async function revokeSession(ctx: ServiceContext, sessionId: string, reason: string) {
-  await ctx.db.update(sessions).set({ revokedAt: ctx.now(), revokeReason: reason })
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt)));
+/**
+ * Closes the live-board sockets of sessions just revoked, in each workspace the user is active in
+ * (after the response), except `exceptWorkspaceId`.
+ */
+function closeLiveSockets(ctx: ServiceContext, userId: string, sessionIds: string[], exceptWorkspaceId?: string) {
+  queueLiveSessionClose(ctx, sessionIds, async () => (await activeWorkspaceIds(ctx, userId)).filter((ws) => ws !== exceptWorkspaceId));
 }
 
-/** Revokes every session of a user, optionally keeping one (change password keeps the current one). */
-export async function revokeUserSessions(ctx: ServiceContext, userId: string, reason: string, keepSessionId?: string) {
+export async function revokeSession(ctx: ServiceContext, sessionId: string, reason: string) {
+  const revoked = await ctx.db.update(sessions).set({ revokedAt: ctx.now(), revokeReason: reason })
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt))).returning({ id: sessions.id, userId: sessions.userId });
+  for (const s of revoked) closeLiveSockets(ctx, s.userId, [s.id]);
+}
+
+export interface RevokeUserSessionsOptions {
+  /** The session to keep (change password keeps the current one). */
+  keepSessionId?: string;
+  /**
+   * A workspace whose live sockets the caller closes itself, with a truer reason: a member leaving
+   * it gets 4403 (access revoked) from the live refresh rather than 4401 (signed out).
+   */
+  liveExceptWorkspaceId?: string;
+}
+
+/** Revokes every session of a user, optionally keeping one. */
+export async function revokeUserSessions(ctx: ServiceContext, userId: string, reason: string, opts: RevokeUserSessionsOptions = {}) {
+  const { keepSessionId } = opts;
   const where = keepSessionId
     ? and(eq(sessions.userId, userId), isNull(sessions.revokedAt), ne(sessions.id, keepSessionId))
     : and(eq(sessions.userId, userId), isNull(sessions.revokedAt));
-  await ctx.db.update(sessions).set({ revokedAt: ctx.now(), revokeReason: reason }).where(where);
+  const revoked = await ctx.db.update(sessions).set({ revokedAt: ctx.now(), revokeReason: reason }).where(where).returning({ id: sessions.id });
+  closeLiveSockets(ctx, userId, revoked.map((s) => s.id), opts.liveExceptWorkspaceId);
 }
 
 export async function listSessions(ctx: ServiceContext, p: Principal) {
@@ -116,6 +141,7 @@ export async function listSessions(ctx: ServiceContext, p: Principal) {
 export async function revokeOwnSession(ctx: ServiceContext, p: Principal, sessionId: string): Promise<boolean> {
   const res = await ctx.db.update(sessions).set({ revokedAt: ctx.now(), revokeReason: "revoked_by_user" })
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, p.userId), isNull(sessions.revokedAt))).returning({ id: sessions.id });
+  closeLiveSockets(ctx, p.userId, res.map((s) => s.id));
   return res.length > 0;
 }
 

@@ -13,6 +13,7 @@ import { members, teamMembers, teams } from "../db/schema";
 import { newId, UUID_RE } from "../db/ids";
 import { badRequest, conflict, notFound } from "../http/problem";
 import { appendAudit } from "./audit";
+import { queueLiveRefresh } from "./live/rescope";
 import type { ServiceContext } from "./context";
 import { afterNameCursor, byName, pageSize, sortKey, toNamePage, type PageQuery } from "./pagination";
 import { archiveAction, archivedAtAfter, resolveActiveMember, TEAM_MANAGER_ROLES, withUniqueName } from "./structureRules";
@@ -96,6 +97,7 @@ export async function deleteTeam(ctx: ServiceContext, actor: Actor, teamId: stri
   requireScope(actor, "teams", "delete");
   await ctx.db.delete(teams).where(and(eq(teams.id, team.id), eq(teams.workspaceId, actor.workspace.id)));
   await appendAudit(ctx, { chain: actor.workspace.id, actorUserId: actor.userId, action: "team.deleted", targetType: "team", targetId: team.id, data: { name: team.name } });
+  queueLiveRefresh(ctx, actor.workspace.id);
 }
 
 /**
@@ -120,6 +122,7 @@ export async function setTeamMember(ctx: ServiceContext, actor: Actor, teamId: s
       chain: actor.workspace.id, actorUserId: actor.userId, action: before ? "team.manager_changed" : "team.member_added",
       targetType: "team", targetId: team.id, data: { memberId: member.id, isManager: input.isManager },
     });
+    queueLiveRefresh(ctx, actor.workspace.id);
   }
   return { teamId: team.id, memberId: member.id, displayName: member.displayName, role: member.role, status: member.status, isManager: input.isManager, added: !before };
 }
@@ -132,4 +135,5 @@ export async function removeTeamMember(ctx: ServiceContext, actor: Actor, teamId
     .returning({ memberId: teamMembers.memberId });
   if (!removed.length) throw notFound("team member");
   await appendAudit(ctx, { chain: actor.workspace.id, actorUserId: actor.userId, action: "team.member_removed", targetType: "team", targetId: team.id, data: { memberId } });
+  queueLiveRefresh(ctx, actor.workspace.id);
 }

@@ -9,6 +9,7 @@ import { members, users, workspaceKeys, workspaces } from "../db/schema";
 import { newId } from "../db/ids";
 import { badRequest, conflict, forbidden, notFound } from "../http/problem";
 import { appendAudit } from "./audit";
+import { queueLiveRefresh } from "./live/rescope";
 import type { ServiceContext } from "./context";
 import { newWorkspaceKeyRow } from "./screenshots/keys";
 import { deleteWorkspaceObjects } from "./screenshots/storage";
@@ -72,6 +73,8 @@ export async function updateWorkspace(ctx: ServiceContext, actor: Actor, input: 
   if (!Object.keys(changes).length) throw badRequest("nothing_to_update", "No fields to update.");
   await ctx.db.update(workspaces).set(changes).where(eq(workspaces.id, actor.workspace.id));
   await appendAudit(ctx, { chain: actor.workspace.id, actorUserId: actor.userId, action: "workspace.settings_changed", targetType: "workspace", targetId: actor.workspace.id, data: changes });
+  // The privacy toggles (and the two-factor requirement) change what managers may see live.
+  if (toggles) queueLiveRefresh(ctx, actor.workspace.id);
   return getWorkspace(ctx, { ...actor, workspace: { ...actor.workspace, ...changes } });
 }
 
@@ -86,6 +89,7 @@ export async function transferOwnership(ctx: ServiceContext, actor: Actor, input
   if (!input.stayOwner) stmts.push(ctx.db.update(members).set({ role: "executive" }).where(eq(members.id, actor.member.id)));
   await ctx.db.batch(stmts as [typeof stmts[0], ...typeof stmts]);
   await appendAudit(ctx, { chain: actor.workspace.id, actorUserId: actor.userId, action: "workspace.ownership_transferred", targetType: "member", targetId: target.id, data: { from: actor.member.id, previousRole: target.role, stayOwner: input.stayOwner } });
+  queueLiveRefresh(ctx, actor.workspace.id);
 }
 
 /** Deletes the workspace and everything in it: D1 rows (cascade), its Durable Object storage. */

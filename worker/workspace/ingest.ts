@@ -16,7 +16,7 @@ import {
   FUTURE_TOLERANCE_MS, IngestItem, ITEM_MAX_AGE_MS, MAX_BATCH_ITEMS, reduceUrl, SLOT_MS, urlHost,
   type IdleItem, type ItemResult, type RejectionCode, type TimeEntryItem, type UsageItem,
 } from "../contract/agent";
-import { isTimeZone } from "../contract/common";
+import { isKnownTimeZone } from "../contract/common";
 import { daysTouched } from "./localDay";
 import type { RecordRow, StoredReceipt, TrackingStore, UsageRow } from "./trackingStore";
 
@@ -60,24 +60,11 @@ export const References = z.object({
 });
 export type References = z.infer<typeof References>;
 
-/**
- * Zones already found valid. isTimeZone builds an Intl.DateTimeFormat, which cost more than the rest
- * of a batch's envelope parse (docs/benchmarks.md); a member's zone is the same on every batch.
- */
-const validTimeZones = new Set<string>();
-function knownTimeZone(tz: string): boolean {
-  if (validTimeZones.has(tz)) return true;
-  if (!isTimeZone(tz)) return false;
-  if (validTimeZones.size >= 1000) validTimeZones.clear();
-  validTimeZones.add(tz);
-  return true;
-}
-
 /** What the Worker passes after authenticating the device (member and device come from the token, never the body). */
 export const IngestInput = z.object({
   memberId: z.string().min(1).max(64),
   deviceId: z.string().min(1).max(64),
-  timeZone: z.string().refine(knownTimeZone, "Unknown IANA time zone."),
+  timeZone: z.string().refine(isKnownTimeZone, "Unknown IANA time zone."),
   /** Server time minus agent time (ms): added to every timestamp of the batch. */
   clockOffsetMs: z.number().int(),
   receivedAt: z.number().int().positive(),
@@ -306,21 +293,22 @@ export function applyBatch(store: TrackingStore, input: IngestInput, prepared: P
 
   const { memberId, deviceId, timeZone, receivedAt } = input;
   store.beginBatch();
-  const known = store.receipts(ready.map((p) => p.id));
-  const idsOf = (kind: NormalizedItem["kind"]) => ready.filter((p) => p.item.kind === kind).map((p) => p.id);
-  // Entries and slots are revised in place: their rows give the extent an update leaves (days to
-  // recompute) and stand in for a receipt that was pruned (a few per batch: cheap lookups by id).
-  const entryRows = store.entryRows(idsOf("time_entry"));
-  const slotRows = store.slotRows(idsOf("slot"));
+  // One lookup for every id of the batch. Entries and slots are revised in place: their rows give the
+  // extent an update leaves (days to recompute) and stand in for a receipt that was pruned.
+  const found = store.lookup(ready.map((p) => p.id));
+  const known = found.receipts;
+  const entryRows = found.entries;
+  const slotRows = found.slots;
   const entries = new Map<string, { startMs: number; endMs: number | null }>();
   for (const [id, r] of entryRows) if (r.memberId === memberId) entries.set(id, { startMs: r.startMs, endMs: r.endMs });
   const slots = new Map<string, number>();
   for (const [id, r] of slotRows) if (r.memberId === memberId) slots.set(id, r.slotStartMs);
-  // A stored usage span is its own receipt (it writes none). Looked up for every id nothing above
+  // A stored usage span is its own receipt (it writes none). It answers for every id nothing above
   // answers for, not only usage ones, so that an entry, slot or idle span reusing a span's id is still
   // id_conflict, as it was while spans had receipts.
-  const unanswered = ready.filter((p) => !known.has(p.id) && !entryRows.has(p.id) && !slotRows.has(p.id)).map((p) => p.id);
-  for (const [id, row] of store.usageRows(unanswered)) known.set(id, usageReceipt(row, receivedAt));
+  for (const [id, row] of found.usage) {
+    if (!known.has(id) && !entryRows.has(id) && !slotRows.has(id)) known.set(id, usageReceipt(row, receivedAt));
+  }
   const days = new Set<string>();
 
   const remember = (id: string, r: StoredReceipt) => {
@@ -429,10 +417,26 @@ export function applyBatch(store: TrackingStore, input: IngestInput, prepared: P
 }
 
 /**
+ * After a prune that left no expired receipt, batches whose cutoff is less than this much later skip
+ * pruning: at most this window's receipts expire meanwhile, and the next prune takes them.
+ */
+export const RECEIPT_PRUNE_PAUSE_MS = 10 * 60_000;
+
+/**
  * Deletes expired receipts (older than RECEIPT_TTL_MS on the batch's clock), at most
  * max(RECEIPT_PRUNE_MIN, items in the batch): amortised over the ingest, in its transaction, with no
- * alarm and no sweep of the whole table (ADR 0008).
+ * alarm and no sweep of the whole table (ADR 0008). `pruner` remembers, for one object instance, up to
+ * where nothing expired is left, so that most batches need no statement at all; a prune that hits its
+ * limit leaves more behind, and the next batch prunes again.
  */
-export function pruneReceipts(store: TrackingStore, input: IngestInput) {
-  store.pruneReceipts(input.receivedAt - RECEIPT_TTL_MS, Math.max(RECEIPT_PRUNE_MIN, input.items.length));
+export function pruneReceipts(store: TrackingStore, input: IngestInput, pruner: ReceiptPruner) {
+  const cutoff = input.receivedAt - RECEIPT_TTL_MS;
+  if (pruner.clearBefore !== null && cutoff < pruner.clearBefore + RECEIPT_PRUNE_PAUSE_MS) return;
+  const { deletedAll } = store.pruneReceipts(cutoff, Math.max(RECEIPT_PRUNE_MIN, input.items.length));
+  pruner.clearBefore = deletedAll ? cutoff : null;
+}
+
+/** Per object instance: no receipt last written before `clearBefore` is left (null: unknown). */
+export interface ReceiptPruner {
+  clearBefore: number | null;
 }

@@ -2,7 +2,8 @@
  * The Workspace Durable Object's own SQLite schema (drizzle durable-sqlite, separate migrations).
  * It holds the workspace's tracking records (DESIGN.md, "two tiers of storage"): time entries,
  * activity slots, app and site usage, idle decisions, their day rollups, the ingest receipts that
- * make uploads idempotent, and the presence row of each member for the live board.
+ * make uploads idempotent, the presence row of each member (latest heartbeat), and the live board's
+ * rows and viewer scopes (live_members, live_scopes: worker/workspace/live/).
  *
  * Times are integer epoch milliseconds (server clock, after the agent's clock offset was applied);
  * ids of records are the agent's UUIDv7s. member/project/task/device ids point into D1, so there
@@ -148,3 +149,63 @@ export const screenshotViews = sqliteTable("screenshot_views", {
   viewerMemberId: text("viewer_member_id").notNull(),
   at: integer("at").notNull(),
 }, (t) => [index("screenshot_views_shot_idx").on(t.shotId)]);
+
+/* ------------------------------------------------------------------------------------ live board */
+
+/**
+ * One row per member on the live board (worker/workspace/live/): the member's current state as the
+ * object last learned it from heartbeats, batches, the web timer and screenshots, persisted so that
+ * hibernation or eviction loses nothing. Viewers receive projections of it (live/projection.ts).
+ */
+export const liveMembers = sqliteTable("live_members", {
+  memberId: text("member_id").primaryKey(),
+  status: text("status", { enum: ["offline", "stopped", "tracking", "idle"] }).notNull(),
+  /** The running timer's project/task, or the last one's once stopped or offline. */
+  projectId: text("project_id"),
+  taskId: text("task_id"),
+  /** The running timer's entry id and start; null when no timer runs. */
+  entryId: text("entry_id"),
+  timerStartedAt: integer("timer_started_at"),
+  source: text("source", { enum: TIME_ENTRY_SOURCES }),
+  /** When the server last heard from the member's agent or web timer. */
+  lastSeenAt: integer("last_seen_at"),
+  /** receivedAt of the latest agent heartbeat applied: a late (retried) one never moves the row back. */
+  heartbeatAt: integer("heartbeat_at"),
+  /** The device the agent state comes from, and when it last sent a heartbeat (a second device that
+   *  reports no timer does not stop the first one's while that one is still heard from). */
+  deviceId: text("device_id"),
+  deviceSeenAt: integer("device_seen_at"),
+  timeZone: text("time_zone").notNull(),
+  /** Grace period after the last heartbeat before the alarm marks a desktop member offline. */
+  offlineAfterMs: integer("offline_after_ms"),
+  activityPercent: integer("activity_percent"),
+  /** Start of the slot activityPercent comes from (latest slot wins). */
+  activitySlotMs: integer("activity_slot_ms"),
+  appName: text("app_name"),
+  appTitle: text("app_title"),
+  appUrl: text("app_url"),
+  /** When the current app was observed (heartbeat receipt or usage span end): newer wins. */
+  appAt: integer("app_at"),
+  shotId: text("shot_id"),
+  shotTakenAt: integer("shot_taken_at"),
+  /** The member's local day the totals are for ('YYYY-MM-DD'), its bounds, and its tracked seconds. */
+  today: text("today").notNull(),
+  todayStartsAt: integer("today_starts_at").notNull(),
+  todayEndsAt: integer("today_ends_at").notNull(),
+  /** Tracked seconds today without the running timer's part. */
+  todaySeconds: integer("today_seconds").notNull(),
+  /** The same split per project, JSON {projectId: seconds} (time without a project is not listed). */
+  todayByProject: text("today_by_project").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * The scopes of open live sockets, keyed by a hash of their JSON: a socket's attachment (16 KiB at
+ * most) holds only the key, while a scope's member and project lists can be long. A row goes when no
+ * socket uses it any more.
+ */
+export const liveScopes = sqliteTable("live_scopes", {
+  scopeKey: text("scope_key").primaryKey(),
+  scopeJson: text("scope_json").notNull(),
+  createdAt: integer("created_at").notNull(),
+});

@@ -9,11 +9,8 @@
 import { MAX_ENTRY_MS, MAX_SPAN_MS, REJECTION_CODES, SLOT_MS, type IngestKind, type RejectionCode } from "../contract/agent";
 import { dayBounds } from "./localDay";
 import type { NormalizedItem } from "./ingest";
-import { computeDayRollup, type RollupRow } from "./rollups";
+import { computeDayRollup, type RollupEntry, type RollupRow, type RollupSlot } from "./rollups";
 import { IDLE_DECISIONS, TIME_ENTRY_SOURCES } from "./schema";
-
-/** SQLite in Durable Objects binds at most 100 parameters per statement. */
-const MAX_PARAMS = 100;
 
 export interface StoredReceipt {
   memberId: string;
@@ -42,6 +39,14 @@ export interface UsageRow {
   contentHash: string | null;
 }
 
+/** What lookup() found under a batch's ids. */
+export interface StoredIds {
+  receipts: Map<string, StoredReceipt>;
+  entries: Map<string, RecordRow & { startMs: number; endMs: number | null }>;
+  slots: Map<string, RecordRow & { slotStartMs: number }>;
+  usage: Map<string, UsageRow>;
+}
+
 export type HeartbeatState = "tracking" | "idle" | "stopped";
 
 export interface DayEntry {
@@ -67,17 +72,56 @@ const isDecision = (v: unknown): v is DayIdle["decision"] => typeof v === "strin
 const str = (v: unknown) => (typeof v === "string" ? v : null);
 const num = (v: unknown) => (typeof v === "number" ? v : null);
 
-function chunks<T>(xs: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < xs.length; i += size) out.push(xs.slice(i, i + size));
-  return out;
-}
+/* One statement per purpose, with constant SQL text: id sets and row sets travel as one JSON parameter. */
 
-const placeholders = (n: number) => Array.from({ length: n }, () => "?").join(",");
+/** What lookup() finds under a batch's ids (src: r receipt, e time entry, s slot, u usage span). */
+const LOOKUP_SQL = `
+  select 'r' as src, item_id as id, member_id, kind, status, code, field, detail, content_hash, rev, at, null as start_ms, null as end_ms
+    from ingest_receipts where item_id in (select value from json_each(?1))
+  union all
+  select 'e', id, member_id, null, null, null, null, null, null, rev, null, start_ms, end_ms
+    from time_entries where id in (select value from json_each(?1))
+  union all
+  select 's', id, member_id, null, null, null, null, null, null, rev, null, slot_start_ms, null
+    from activity_slots where id in (select value from json_each(?1))
+  union all
+  select 'u', id, member_id, null, null, null, null, null, content_hash, null, null, null, null
+    from usage_spans where id in (select value from json_each(?1))`;
+
+/** Rows: [id, member, app, title, url, start, end, device, hash]. The ingest only queues ids no row answered for; should one exist anyway, it stays. */
+const INSERT_USAGE_SQL = `
+  insert into usage_spans (id, member_id, app, title, url, start_ms, end_ms, device_id, content_hash)
+  select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8 from json_each(?)
+  where true on conflict(id) do nothing`;
+
+/** Rows: [item id, member, kind, status, code, field, detail, hash, rev, at]. The last receipt for an id wins. */
+const UPSERT_RECEIPTS_SQL = `
+  insert into ingest_receipts (item_id, member_id, kind, status, code, field, detail, content_hash, rev, at)
+  select value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8, value->>9 from json_each(?)
+  where true on conflict(item_id) do update set member_id = excluded.member_id, kind = excluded.kind, status = excluded.status,
+    code = excluded.code, field = excluded.field, detail = excluded.detail, content_hash = excluded.content_hash, rev = excluded.rev, at = excluded.at`;
+
+/**
+ * A member-day's input to its rollup: closed, approved entries that may reach into [dayStart, dayEnd)
+ * (a/b = start/end) and the slots that start in it (a/b/c = start/tracked/active). Manual entries
+ * waiting for approval (or rejected) are not tracked time yet.
+ * Parameters: member, dayEnd + SLOT_MS, dayStart - MAX_ENTRY_MS, dayStart, dayEnd.
+ */
+const DAY_INPUT_SQL = `
+  select 'e' as src, project_id, task_id, start_ms as a, end_ms as b, null as c from time_entries
+    where member_id = ?1 and deleted_at is null and approval = 'approved' and end_ms is not null and start_ms < ?2 and start_ms > ?3 and end_ms > ?4
+  union all
+  select 's', null, null, slot_start_ms, tracked_s, active_s from activity_slots
+    where member_id = ?1 and slot_start_ms >= ?4 and slot_start_ms < ?5`;
+
+/** Rows: [project, task, tracked s, active s] of one member-day. */
+const INSERT_ROLLUPS_SQL = `
+  insert into day_rollups (member_id, local_day, project_id, task_id, tracked_s, active_s)
+  select ?1, ?2, value->>0, value->>1, value->>2, value->>3 from json_each(?3)`;
 
 export class TrackingStore {
-  private queuedUsage: SqlStorageValue[][] = [];
-  private queuedReceipts = new Map<string, SqlStorageValue[]>();
+  private queuedUsage: (string | number | null)[][] = [];
+  private queuedReceipts = new Map<string, (string | number | null)[]>();
 
   constructor(private readonly sql: SqlStorage) {}
 
@@ -87,24 +131,9 @@ export class TrackingStore {
     this.queuedReceipts.clear();
   }
 
-  /** One SELECT (per 100 ids) for every receipt a batch may need. */
+  /** The receipts of these ids (time commands use it; the ingest reads them with lookup()). */
   receipts(ids: string[]): Map<string, StoredReceipt> {
-    const out = new Map<string, StoredReceipt>();
-    for (const part of chunks([...new Set(ids)], MAX_PARAMS)) {
-      const rows = this.sql.exec(
-        `select item_id, member_id, kind, status, code, field, detail, content_hash, rev, at from ingest_receipts where item_id in (${placeholders(part.length)})`,
-        ...part,
-      );
-      for (const r of rows) {
-        if (!isKind(r.kind) || typeof r.item_id !== "string") continue;
-        out.set(r.item_id, {
-          memberId: String(r.member_id), kind: r.kind, status: r.status === "stored" ? "stored" : "rejected",
-          code: isCode(r.code) ? r.code : null, field: str(r.field), detail: str(r.detail),
-          contentHash: String(r.content_hash), rev: Number(r.rev), at: Number(r.at),
-        });
-      }
-    }
-    return out;
+    return this.lookup(ids).receipts;
   }
 
   /** Buffered: written by flush() as multi-row upserts. The last receipt queued for an id wins. */
@@ -113,50 +142,49 @@ export class TrackingStore {
   }
 
   /**
-   * The stored time entries with these ids, whoever's they are: the ingest needs their extents (to
-   * recompute the days they leave) and, for ids whose receipt was pruned, their owner and rev.
+   * Everything stored under these ids, whoever's it is, in one statement (the ids travel as one JSON
+   * parameter): their receipts; time entries with their extents (the ingest recomputes the days an
+   * update leaves) and slots with their start, whose rows also stand in for a pruned receipt; usage
+   * spans, which are their own receipts. The caller decides which answers for an id (ingest.ts).
    */
-  entryRows(ids: string[]): Map<string, RecordRow & { startMs: number; endMs: number | null }> {
-    const out = new Map<string, RecordRow & { startMs: number; endMs: number | null }>();
-    for (const part of chunks([...new Set(ids)], MAX_PARAMS)) {
-      const rows = this.sql.exec(`select id, member_id, rev, start_ms, end_ms from time_entries where id in (${placeholders(part.length)})`, ...part);
-      for (const r of rows) out.set(String(r.id), { memberId: String(r.member_id), rev: Number(r.rev), startMs: Number(r.start_ms), endMs: num(r.end_ms) });
-    }
-    return out;
-  }
-
-  /** The stored activity slots with these ids, whoever's they are (as entryRows). */
-  slotRows(ids: string[]): Map<string, RecordRow & { slotStartMs: number }> {
-    const out = new Map<string, RecordRow & { slotStartMs: number }>();
-    for (const part of chunks([...new Set(ids)], MAX_PARAMS)) {
-      const rows = this.sql.exec(`select id, member_id, rev, slot_start_ms from activity_slots where id in (${placeholders(part.length)})`, ...part);
-      for (const r of rows) out.set(String(r.id), { memberId: String(r.member_id), rev: Number(r.rev), slotStartMs: Number(r.slot_start_ms) });
-    }
-    return out;
-  }
-
-  /**
-   * The stored usage spans with these ids, whoever's they are: a span is never revised, so its row is
-   * its receipt (one SELECT per 100 ids, like receipts()).
-   */
-  usageRows(ids: string[]): Map<string, UsageRow> {
-    const out = new Map<string, UsageRow>();
-    for (const part of chunks([...new Set(ids)], MAX_PARAMS)) {
-      const rows = this.sql.exec(`select id, member_id, content_hash from usage_spans where id in (${placeholders(part.length)})`, ...part);
-      for (const r of rows) out.set(String(r.id), { memberId: String(r.member_id), contentHash: str(r.content_hash) });
+  lookup(ids: string[]): StoredIds {
+    const out: StoredIds = { receipts: new Map(), entries: new Map(), slots: new Map(), usage: new Map() };
+    if (!ids.length) return out;
+    const rows = this.sql.exec(LOOKUP_SQL, JSON.stringify(ids));
+    for (const r of rows) {
+      const id = String(r.id);
+      const memberId = String(r.member_id);
+      switch (r.src) {
+        case "r":
+          if (!isKind(r.kind)) break;
+          out.receipts.set(id, {
+            memberId, kind: r.kind, status: r.status === "stored" ? "stored" : "rejected",
+            code: isCode(r.code) ? r.code : null, field: str(r.field), detail: str(r.detail),
+            contentHash: String(r.content_hash), rev: Number(r.rev), at: Number(r.at),
+          });
+          break;
+        case "e": out.entries.set(id, { memberId, rev: Number(r.rev), startMs: Number(r.start_ms), endMs: num(r.end_ms) }); break;
+        case "s": out.slots.set(id, { memberId, rev: Number(r.rev), slotStartMs: Number(r.start_ms) }); break;
+        case "u": out.usage.set(id, { memberId, contentHash: str(r.content_hash) }); break;
+      }
     }
     return out;
   }
 
   /**
    * Deletes up to `limit` receipts last written before `beforeMs`, oldest first (through
-   * ingest_receipts_at_idx, so the cost does not grow with the table).
+   * ingest_receipts_at_idx, so the cost does not grow with the table). `deletedAll`: nothing older
+   * than `beforeMs` is left.
    */
-  pruneReceipts(beforeMs: number, limit: number) {
-    this.sql.exec(
+  pruneReceipts(beforeMs: number, limit: number): { deletedAll: boolean } {
+    const cursor = this.sql.exec(
       "delete from ingest_receipts where rowid in (select rowid from ingest_receipts where at < ? order by at limit ?)",
       beforeMs, limit,
     );
+    cursor.toArray();
+    // rowsWritten may count index entries too: it can only overstate the deletions, which makes the
+    // caller prune again sooner, never later.
+    return { deletedAll: cursor.rowsWritten < limit };
   }
 
   /**
@@ -224,30 +252,15 @@ export class TrackingStore {
     );
   }
 
+  /**
+   * Writes what the batch queued: one statement per table whatever the number of rows, the rows
+   * travelling as one JSON parameter (no 100-parameter chunks, and the same SQL text every time).
+   */
   flush() {
-    this.insertRows(
-      "insert into usage_spans (id, member_id, app, title, url, start_ms, end_ms, device_id, content_hash) values",
-      // The ingest only queues ids no row answered for; should one be present anyway, it stays as it is.
-      "on conflict(id) do nothing",
-      this.queuedUsage,
-    );
-    this.insertRows(
-      "insert into ingest_receipts (item_id, member_id, kind, status, code, field, detail, content_hash, rev, at) values",
-      `on conflict(item_id) do update set member_id = excluded.member_id, kind = excluded.kind, status = excluded.status, code = excluded.code,
-         field = excluded.field, detail = excluded.detail, content_hash = excluded.content_hash, rev = excluded.rev, at = excluded.at`,
-      [...this.queuedReceipts.values()],
-    );
+    if (this.queuedUsage.length) this.sql.exec(INSERT_USAGE_SQL, JSON.stringify(this.queuedUsage));
+    if (this.queuedReceipts.size) this.sql.exec(UPSERT_RECEIPTS_SQL, JSON.stringify([...this.queuedReceipts.values()]));
     this.queuedUsage = [];
     this.queuedReceipts.clear();
-  }
-
-  private insertRows(head: string, tail: string, rows: SqlStorageValue[][]) {
-    if (!rows.length) return;
-    const width = rows[0]!.length;
-    const tuple = `(${placeholders(width)})`;
-    for (const part of chunks(rows, Math.floor(MAX_PARAMS / width))) {
-      this.sql.exec(`${head} ${part.map(() => tuple).join(",")} ${tail}`, ...part.flat());
-    }
   }
 
   /**
@@ -256,21 +269,16 @@ export class TrackingStore {
    */
   recomputeDay(memberId: string, day: string, timeZone: string) {
     const { startMs, endMs } = dayBounds(day, timeZone);
-    const entries = this.sql.exec(
-      `select project_id, task_id, start_ms, end_ms from time_entries
-        where member_id = ? and deleted_at is null and approval = 'approved' and end_ms is not null and start_ms < ? and start_ms > ? and end_ms > ?`,
-      memberId, endMs + SLOT_MS, startMs - MAX_ENTRY_MS, startMs,
-    ).toArray().map((r) => ({ projectId: str(r.project_id), taskId: str(r.task_id), startMs: Number(r.start_ms), endMs: Number(r.end_ms) }));
-    const slots = this.sql.exec(
-      "select slot_start_ms, tracked_s, active_s from activity_slots where member_id = ? and slot_start_ms >= ? and slot_start_ms < ?",
-      memberId, startMs, endMs,
-    ).toArray().map((r) => ({ slotStartMs: Number(r.slot_start_ms), trackedS: Number(r.tracked_s), activeS: Number(r.active_s) }));
+    const entries: RollupEntry[] = [];
+    const slots: RollupSlot[] = [];
+    // Entries (src 'e') and slots (src 's') of the day in one statement.
+    for (const r of this.sql.exec(DAY_INPUT_SQL, memberId, endMs + SLOT_MS, startMs - MAX_ENTRY_MS, startMs, endMs)) {
+      if (r.src === "e") entries.push({ projectId: str(r.project_id), taskId: str(r.task_id), startMs: Number(r.a), endMs: Number(r.b) });
+      else slots.push({ slotStartMs: Number(r.a), trackedS: Number(r.b), activeS: Number(r.c) });
+    }
     this.sql.exec("delete from day_rollups where member_id = ? and local_day = ?", memberId, day);
     const rows = computeDayRollup(entries, slots, startMs, endMs);
-    this.insertRows(
-      "insert into day_rollups (member_id, local_day, project_id, task_id, tracked_s, active_s) values", "",
-      rows.map((r) => [memberId, day, r.projectId, r.taskId, r.trackedS, r.activeS]),
-    );
+    if (rows.length) this.sql.exec(INSERT_ROLLUPS_SQL, memberId, day, JSON.stringify(rows.map((r) => [r.projectId, r.taskId, r.trackedS, r.activeS])));
   }
 
   /** Everything of one member that intersects [fromMs, toMs), oldest first. */

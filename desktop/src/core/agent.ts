@@ -13,6 +13,7 @@ import type {
 } from "./facade";
 import { History, teeSink } from "./history";
 import { ResourceMeter } from "./meter";
+import { HeartbeatSender, PresencePlanner } from "./presence";
 import { systemClock, type Clock, type Collectors, type KeyStore, type SystemEvent, type WindowInfo } from "./ports";
 import { ensurePrivateDir } from "./queue/durableFs";
 import { RecordQueue } from "./queue/queue";
@@ -82,7 +83,8 @@ export class Agent implements AgentFacade {
   private loop: NodeJS.Timeout | null = null;
   private ticking = false;
   private capturing = false;
-  private lastHeartbeat = 0;
+  private readonly presence: PresencePlanner;
+  private heartbeats: HeartbeatSender | null = null;
   private lastSettingsFetch = 0;
   private trackingSince: number | null = null;
   private nextTestShot: number | null = null;
@@ -95,6 +97,7 @@ export class Agent implements AgentFacade {
     this.clock = deps.clock ?? systemClock;
     this.tuning = deps.tuning ?? Tuning.parse({});
     this.meter = new ResourceMeter({ clock: this.clock });
+    this.presence = new PresencePlanner({ clock: this.clock, everyMs: this.tuning.heartbeatEveryMs });
     this.tracker = new Tracker({
       clock: this.clock,
       sink: teeSink(queue, history),
@@ -169,6 +172,8 @@ export class Agent implements AgentFacade {
       onSignedOut: () => void this.signedOutByServer(),
     });
     const api = this.api;
+    this.presence.reset();
+    this.heartbeats = new HeartbeatSender((hb) => api.heartbeat(hb));
     this.uploader = new Uploader({
       queue: this.queue, clock: this.clock,
       api: {
@@ -236,6 +241,7 @@ export class Agent implements AgentFacade {
     if (this.tracker.currentState !== "signed_out") await this.tracker.handle({ type: "signOut" });
     await this.uploader?.dispose();
     this.uploader = null;
+    this.heartbeats = null;
     this.api = null;
     this.credentials = null;
     await forgetCredentials(this.deps.dataDir);
@@ -250,16 +256,20 @@ export class Agent implements AgentFacade {
     }
     if (state === "stopped" || state === "signed_out") this.trackingSince = null;
     this.log(state);
-    void this.heartbeat();
+    // The tracker announces a state before it has finished the command (on start, before the new
+    // entry exists): the heartbeat is built once the command is done.
+    queueMicrotask(() => this.reportPresence());
     this.changed();
   }
 
-  private async heartbeat() {
-    const state = this.tracker.currentState;
-    if (!this.api || state === "signed_out") return;
-    this.lastHeartbeat = this.clock.now();
-    // Presence is only worth sending now: heartbeats are not queued.
-    await this.api.heartbeat({ at: new Date(this.lastHeartbeat).toISOString(), state }).catch(() => undefined);
+  /**
+   * Sends a heartbeat if one is due (presence.ts decides: state, timer or app changed, or the
+   * periodic one). Presence is only worth sending now: heartbeats are not queued.
+   */
+  private reportPresence() {
+    if (!this.heartbeats) return;
+    const hb = this.presence.next(this.tracker.snapshot());
+    if (hb) this.heartbeats.send(hb);
   }
 
   /* -------------------------------------------------------------------------------- the loop */
@@ -275,9 +285,9 @@ export class Agent implements AgentFacade {
       await this.tracker.tick({ idleSeconds, window: focused });
       this.meter.sample();
       await this.screenshots();
+      // A new focused app, a rule's project switch, or the periodic heartbeat.
+      this.reportPresence();
       const now = this.clock.now();
-      const state = this.tracker.currentState;
-      if ((state === "tracking" || state === "idle") && now - this.lastHeartbeat >= this.tuning.heartbeatEveryMs) void this.heartbeat();
       if (this.api && now - this.lastSettingsFetch >= this.tuning.settingsEveryMs) void this.refreshSettings();
       this.changed();
     } catch (e) {
@@ -385,6 +395,8 @@ export class Agent implements AgentFacade {
 
   async start(opts: StartOptions): Promise<void> {
     await this.tracker.handle({ type: "start", ...opts });
+    // Switching project or task while tracking is no state change, but the board shows it.
+    this.reportPresence();
   }
 
   async stop(): Promise<void> {

@@ -3,6 +3,7 @@
  * shared with the Worker) plus the agent's own records that are not uploaded as batch items.
  */
 import type { IngestItem } from "../../../worker/contract/agent";
+import type { HeartbeatActivity } from "../../../worker/contract/live";
 
 export type { IngestItem };
 
@@ -21,10 +22,21 @@ export interface ScreenshotRecord {
   thumb: string;
 }
 
-/** A heartbeat to send (they are not queued across restarts: stale presence is useless). */
+/** The running timer as a heartbeat reports it (docs/agent-protocol.md §3). */
+export type HeartbeatEntry = NonNullable<HeartbeatActivity["entry"]>;
+/** The focused app or site as a heartbeat reports it: already through the agent's privacy filter. */
+export type HeartbeatApp = NonNullable<HeartbeatActivity["app"]>;
+
+/**
+ * A heartbeat to send (they are not queued across restarts: stale presence is useless). `entry` and
+ * `app` feed the live board; left out (undefined), the server keeps what it knew, which is how older
+ * agents behaved. This agent always says both (null: no timer / nothing that may be shown).
+ */
 export interface HeartbeatRecord {
   at: string;
   state: "tracking" | "idle" | "stopped";
+  entry?: HeartbeatEntry | null;
+  app?: HeartbeatApp | null;
 }
 
 export type QueuedRecord = { kind: "item"; item: IngestItem } | ScreenshotRecord;

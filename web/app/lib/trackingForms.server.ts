@@ -9,7 +9,7 @@ import { validationFailed, zodFieldErrors, type FieldError } from "../../../work
 import { RuleInput, TrackingSettingsPatch } from "../../../worker/services/tracking/fields";
 import { readForm } from "./forms.server";
 
-type NumberKey = "screenshotsPerSlot" | "screenshotRetentionDays" | "idleThresholdSeconds";
+type NumberKey = "screenshotsPerSlot" | "screenshotRetentionDays" | "idleThresholdSeconds" | "offlineAfterSeconds";
 
 /** The bounds fields.ts sets on a number, so the form's min/max and messages cannot drift from it. */
 function bounds(key: NumberKey): { min: number; max: number } {
@@ -19,12 +19,14 @@ function bounds(key: NumberKey): { min: number; max: number } {
 }
 
 const idle = bounds("idleThresholdSeconds");
+const offline = bounds("offlineAfterSeconds");
 
-/** Input limits for the tracking form (min/max attributes and hint text); the idle threshold in minutes. */
+/** Input limits for the tracking form (min/max attributes and hint text); the idle threshold and offline grace in minutes. */
 export const TRACKING_LIMITS = {
   screenshotsPerSlot: bounds("screenshotsPerSlot"),
   screenshotRetentionDays: bounds("screenshotRetentionDays"),
   idleThresholdMinutes: { min: idle.min / 60, max: idle.max / 60 },
+  offlineAfterMinutes: { min: offline.min / 60, max: offline.max / 60 },
 };
 
 const text = (max: number) => z.string().max(max, "Too long.");
@@ -41,6 +43,8 @@ const TrackingForm = z.object({
   trackUrls: checkbox,
   captureTitles: checkbox,
   idleThresholdMinutes: text(20),
+  // Optional: a form rendered before the setting existed still saves, leaving it as it is.
+  offlineAfterMinutes: text(20).optional(),
   idlePolicy: text(20),
   manualTime: text(20),
   excludedApps: lines,
@@ -52,8 +56,13 @@ type TrackingForm = z.infer<typeof TrackingForm>;
 /** An empty box is not zero: it stays NaN so the schema reports it instead of saving 0. */
 const toNumber = (s: string) => (s.trim() === "" ? Number.NaN : Number(s.trim()));
 
+/** Minutes as typed (decimals allowed) to whole seconds; NaN stays NaN for the schema to report. */
+const minutesToSeconds = (s: string) => {
+  const minutes = toNumber(s);
+  return Number.isFinite(minutes) ? Math.round(minutes * 60) : Number.NaN;
+};
+
 function toPatch(f: TrackingForm) {
-  const minutes = toNumber(f.idleThresholdMinutes);
   return {
     screenshotsPerSlot: toNumber(f.screenshotsPerSlot),
     screenshotBlur: f.screenshotBlur,
@@ -62,7 +71,8 @@ function toPatch(f: TrackingForm) {
     trackApps: f.trackApps,
     trackUrls: f.trackUrls,
     captureTitles: f.captureTitles,
-    idleThresholdSeconds: Number.isFinite(minutes) ? Math.round(minutes * 60) : Number.NaN,
+    idleThresholdSeconds: minutesToSeconds(f.idleThresholdMinutes),
+    offlineAfterSeconds: f.offlineAfterMinutes === undefined ? undefined : minutesToSeconds(f.offlineAfterMinutes),
     idlePolicy: f.idlePolicy,
     manualTime: f.manualTime,
     exclusions: { apps: f.excludedApps, domains: f.excludedDomains, titleKeywords: f.excludedTitleKeywords },
@@ -75,6 +85,7 @@ const SCALAR_ERRORS: Record<string, { field: string; message: string }> = {
   screenshotsPerSlot: { field: "screenshotsPerSlot", message: `Choose between ${L.screenshotsPerSlot.min} and ${L.screenshotsPerSlot.max} screenshots.` },
   screenshotRetentionDays: { field: "screenshotRetentionDays", message: `Enter a whole number of days from ${L.screenshotRetentionDays.min} to ${L.screenshotRetentionDays.max}.` },
   idleThresholdSeconds: { field: "idleThresholdMinutes", message: `Enter a number of minutes from ${L.idleThresholdMinutes.min} to ${L.idleThresholdMinutes.max}.` },
+  offlineAfterSeconds: { field: "offlineAfterMinutes", message: `Enter a number of minutes from ${L.offlineAfterMinutes.min} to ${L.offlineAfterMinutes.max}.` },
   idlePolicy: { field: "idlePolicy", message: "Choose one of the listed options." },
   manualTime: { field: "manualTime", message: "Choose one of the listed options." },
   screenshotDeletion: { field: "memberMayDelete", message: "Invalid choice." },

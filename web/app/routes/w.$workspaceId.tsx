@@ -17,6 +17,8 @@ function workspaceNav(actor: Actor): NavItem[] {
   const base = `/w/${actor.workspace.id}`;
   const nav: NavItem[] = [{ to: base, label: "Overview", icon: "home", end: true }];
   if (can(actor, "time", "read")) nav.push({ to: `${base}/time`, label: "Time", icon: "clock" });
+  // The live board: everyone with a time read scope has a (non-null) live scope.
+  if (can(actor, "time", "read")) nav.push({ to: `${base}/live`, label: "Live", icon: "chart" });
   if (can(actor, "members", "read")) nav.push({ to: `${base}/members`, label: "Members", icon: "users" });
   if (can(actor, "teams", "read")) nav.push({ to: `${base}/teams`, label: "Teams", icon: "layers" });
   if (can(actor, "clients", "read")) nav.push({ to: `${base}/clients`, label: "Clients", icon: "briefcase" });

@@ -20,7 +20,7 @@ export async function changePassword(ctx: ServiceContext, p: Principal, input: {
   assertPasswordPolicy(input.newPassword, "newPassword", { email: user.email, name: user.name });
   const passwordHash = await hashPassword(input.newPassword, ctx.env.PASSWORD_PEPPER);
   await ctx.db.update(users).set({ passwordHash, passwordChangedAt: ctx.now() }).where(eq(users.id, user.id));
-  await revokeUserSessions(ctx, user.id, "password_changed", p.sessionId);
+  await revokeUserSessions(ctx, user.id, "password_changed", { keepSessionId: p.sessionId });
   await auditAuth(ctx, user.id, "auth.password.changed", { keptSessionId: p.sessionId });
   await sendMail(ctx, {
     to: user.email,

@@ -11,13 +11,15 @@
  *   email tokens, memberships, team and project links and devices.
  * The audit log keeps the opaque user id only (it is append-only by design).
  */
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Principal } from "../../authz/actor";
-import { members, users, workspaces } from "../../db/schema";
+import { members, sessions, users, workspaces } from "../../db/schema";
 import { conflict } from "../../http/problem";
 import type { WorkspaceObject } from "../../workspace/WorkspaceObject";
 import { appendAudit, GLOBAL_CHAIN } from "../audit";
 import type { ServiceContext } from "../context";
+import { queueLiveRefresh } from "../live/rescope";
+import { queueLiveSessionClose } from "../live/sessionSockets";
 import { destroyWorkspaceStorage } from "../workspaces";
 import { reauthPassword, reauthSecondFactor } from "./reauth";
 import { splitCode } from "./secondFactor";
@@ -63,7 +65,15 @@ export async function deleteAccount(ctx: ServiceContext, p: Principal, input: De
     await destroyWorkspaceStorage(ctx, ws);
     await ctx.db.delete(workspaces).where(eq(workspaces.id, ws));
   }
+  // The sessions go with the user row (cascade): their ids are read first so their sockets can be closed.
+  const liveSessions = await ctx.db.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.userId, user.id), isNull(sessions.revokedAt)));
   await ctx.db.delete(users).where(eq(users.id, user.id));
+  // Their own open live-board sockets close (they are no member any more); forgetMember took their row off
+  // and closed them already (4403): closing by session as well keeps this path like every other
+  // revocation. Deleted workspaces closed theirs in destroy().
+  const remaining = mine.filter((m) => !toDelete.includes(m.ws)).map((m) => m.ws);
+  for (const ws of remaining) queueLiveRefresh(ctx, ws);
+  queueLiveSessionClose(ctx, liveSessions.map((s) => s.id), remaining);
   await appendAudit(ctx, { chain: GLOBAL_CHAIN, actorUserId: user.id, action: "account.deleted", targetType: "user", targetId: user.id, data: { deletedWorkspaces: toDelete } });
   return { deletedWorkspaces: toDelete };
 }

@@ -39,6 +39,10 @@ const P = {
   windowStart: sql.placeholder("windowStart"),
   /** `:<limit name>`, appended to `device:<id>` to make the counter's key. */
   keySuffix: sql.placeholder("keySuffix"),
+  /** The project ids a batch names, as a JSON array. */
+  projectIds: sql.placeholder("projectIds"),
+  /** The settings version this isolate already holds for the token's workspace (-1: none). */
+  knownVersion: sql.placeholder("knownVersion"),
 };
 
 /** The live device of the token: the condition the counting statement uses. */
@@ -85,8 +89,31 @@ const rateHitQuery = new PreparedQuery((db) => db.insert(rateWindows)
 const deviceColumn = (column: typeof devices.workspaceId | typeof devices.memberId) =>
   sql`(select ${column} from ${devices} where ${eq(devices.tokenHash, P.hash)})`;
 
+/**
+ * The workspace's settings row, unless its version is the one this isolate already holds: checked
+ * in the same D1 batch, so a cached copy is never stale, and an unchanged row (nearly every upload)
+ * costs an index probe instead of a row to transfer and convert.
+ */
 const settingsQuery = new PreparedQuery((db) => db.select().from(trackingSettings)
-  .where(eq(trackingSettings.workspaceId, deviceColumn(devices.workspaceId))));
+  .where(and(eq(trackingSettings.workspaceId, deviceColumn(devices.workspaceId)), sql`${trackingSettings.version} <> ${P.knownVersion}`)));
+
+/**
+ * Settings by device token hash (a token never changes workspace), as last read from D1 with their
+ * version. Bounded: emptied when it grows past SETTINGS_CACHE_MAX devices.
+ */
+const settingsByToken = new Map<string, TrackingSettings>();
+const SETTINGS_CACHE_MAX = 5000;
+
+/** The settings the batch answered, or the cached ones when the row came back empty for their version. */
+function currentSettings(hash: string, rows: Parameters<typeof settingsFromRow>[0][]): TrackingSettings {
+  const cached = settingsByToken.get(hash);
+  if (!rows[0] && cached) return cached;
+  // A row (new or changed version), or none at all: the defaults (version 0), also worth keeping.
+  const fresh = settingsFromRow(rows[0]);
+  if (settingsByToken.size >= SETTINGS_CACHE_MAX) settingsByToken.clear();
+  settingsByToken.set(hash, fresh);
+  return fresh;
+}
 
 /**
  * Projects (not archived) and their open tasks that a member may record time on: owners and
@@ -107,7 +134,12 @@ export function referencesQuery(db: Db, workspaceId: string | SQL, memberId: str
     ));
 }
 
-const deviceReferencesQuery = new PreparedQuery((db) => referencesQuery(db, deviceColumn(devices.workspaceId), deviceColumn(devices.memberId)));
+/**
+ * referencesQuery narrowed to the projects a batch names: the ingest only asks about those, and the
+ * member's whole list (every project with every open task, for owners) is most of a batch's D1 rows.
+ */
+const deviceReferencesQuery = new PreparedQuery((db) => db.select().from(referencesQuery(db, deviceColumn(devices.workspaceId), deviceColumn(devices.memberId)).as("refs"))
+  .where(sql`project_id in (select value from json_each(${P.projectIds}))`));
 
 export function toReferences(rows: { projectId: string; taskId: string | null }[]): References {
   const projectIds = [...new Set(rows.map((r) => r.projectId))];
@@ -184,14 +216,21 @@ export interface IngestGate {
   references: References;
 }
 
-/** authenticateAgent plus what a batch upload needs from D1, still one round trip. */
-export async function authenticateAgentForIngest(ctx: ServiceContext, token: string, limit: RateLimit): Promise<IngestGate> {
+/**
+ * authenticateAgent plus what a batch upload needs from D1, still one round trip. `projectIds` are
+ * the projects the batch names: the references answer for those only (none named: no query).
+ */
+export async function authenticateAgentForIngest(ctx: ServiceContext, token: string, limit: RateLimit, projectIds: string[]): Promise<IngestGate> {
   rejectShape(token);
   const now = ctx.now();
-  const values = gateValues(await hashDeviceToken(token), limit, now);
-  const [rows, counted, settingsRows, referenceRows] = await runPrepared(ctx.db, [principalQuery, rateHitQuery, settingsQuery, deviceReferencesQuery], values);
+  const hash = await hashDeviceToken(token);
+  const values = { ...gateValues(hash, limit, now), projectIds: JSON.stringify(projectIds), knownVersion: settingsByToken.get(hash)?.version ?? -1 };
+  const queries = projectIds.length
+    ? [principalQuery, rateHitQuery, settingsQuery, deviceReferencesQuery] as const
+    : [principalQuery, rateHitQuery, settingsQuery] as const;
+  const [rows, counted, settingsRows, referenceRows = []] = await runPrepared(ctx.db, queries, values);
   const device = principalOf(rows[0], now);
   enforce(limit, counted, now);
   await touch(ctx, rows[0]!, now);
-  return { device, settings: settingsFromRow(settingsRows[0]), references: toReferences(referenceRows) };
+  return { device, settings: currentSettings(hash, settingsRows), references: toReferences(referenceRows) };
 }

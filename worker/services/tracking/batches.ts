@@ -35,10 +35,13 @@ export async function uploadBatch(ctx: ServiceContext, gate: IngestGate, batch: 
   return { receivedAt: new Date(receivedAt).toISOString(), clockOffsetMs, results };
 }
 
+const isIdle = (raw: unknown) => typeof raw === "object" && raw !== null && "kind" in raw && raw.kind === "idle";
+
 /** "The outcome is audited" (issue 3): each newly stored keep / discard / reassign decision. */
 async function auditIdleDecisions(ctx: ServiceContext, dp: DevicePrincipal, items: unknown[], results: ItemResult[]) {
   for (const [i, raw] of items.entries()) {
-    if (results[i]?.status !== "stored") continue;
+    // Most items are usage spans: look at the kind before paying for a failed parse of each.
+    if (results[i]?.status !== "stored" || !isIdle(raw)) continue;
     const idle = IdleItem.safeParse(raw);
     if (!idle.success) continue;
     const { id, start, end, decision, projectId } = idle.data;

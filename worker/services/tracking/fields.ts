@@ -1,7 +1,8 @@
 /**
  * Input rules for tracking settings and classification rules, shared by the API routes and the web
  * forms (both doors parse the same way). Ranges are what the agent can honour: 0–3 screenshots per
- * 10-minute slot, an idle threshold between one minute and two hours.
+ * 10-minute slot, an idle threshold between one minute and two hours, an offline grace period between
+ * one minute and an hour (shorter would flicker between agent heartbeats, about one a minute).
  */
 import { z } from "@hono/zod-openapi";
 import { IDLE_POLICIES, MANUAL_TIME_POLICIES, RULE_CATEGORIES, RULE_MATCHES, SCREENSHOT_DELETION } from "../../db/schema";
@@ -38,6 +39,8 @@ export const TrackingSettingsPatch = z.strictObject({
   trackUrls: z.boolean().optional(),
   captureTitles: z.boolean().optional(),
   idleThresholdSeconds: z.number().int().min(60).max(7200).optional(),
+  offlineAfterSeconds: z.number().int().min(60).max(3600).optional()
+    .openapi({ description: "Live board: a member whose agent has been silent this long shows offline (1–60 minutes)" }),
   idlePolicy: z.enum(IDLE_POLICIES).optional().openapi({ description: "ask: the member decides on return; keep / discard: decided by the workspace" }),
   manualTime: z.enum(MANUAL_TIME_POLICIES).optional(),
   exclusions: ExclusionsInput.optional().openapi({ description: "Each list given replaces the stored one; omitted lists stay" }),

@@ -27,6 +27,8 @@ export interface TrackingSettings {
   trackUrls: boolean;
   captureTitles: boolean;
   idleThresholdSeconds: number;
+  /** The live board shows a member offline once their agent has been silent this long. */
+  offlineAfterSeconds: number;
   idlePolicy: Row["idlePolicy"];
   manualTime: Row["manualTime"];
   exclusions: TrackingExclusions;
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: Omit<TrackingSettings, "version" | "updatedAt"> =
   trackUrls: true,
   captureTitles: true,
   idleThresholdSeconds: 300,
+  offlineAfterSeconds: 180,
   idlePolicy: "ask",
   manualTime: "allowed",
   exclusions: { apps: [], domains: [], titleKeywords: [] },
@@ -59,6 +62,7 @@ function fromRow(r: Row): TrackingSettings {
     trackUrls: r.trackUrls,
     captureTitles: r.captureTitles,
     idleThresholdSeconds: r.idleThresholdS,
+    offlineAfterSeconds: r.offlineAfterS,
     idlePolicy: r.idlePolicy,
     manualTime: r.manualTime,
     exclusions: { ...DEFAULT_SETTINGS.exclusions, ...r.exclusions },
@@ -113,8 +117,12 @@ function definedOnly(e: Partial<TrackingExclusions>): Partial<TrackingExclusions
 }
 
 function toColumns(c: Changes): Partial<typeof trackingSettings.$inferInsert> {
-  const { idleThresholdSeconds, ...rest } = c;
-  return { ...rest, ...(idleThresholdSeconds === undefined ? {} : { idleThresholdS: idleThresholdSeconds }) };
+  const { idleThresholdSeconds, offlineAfterSeconds, ...rest } = c;
+  return {
+    ...rest,
+    ...(idleThresholdSeconds === undefined ? {} : { idleThresholdS: idleThresholdSeconds }),
+    ...(offlineAfterSeconds === undefined ? {} : { offlineAfterS: offlineAfterSeconds }),
+  };
 }
 
 export async function updateTrackingSettings(ctx: ServiceContext, actor: Actor, patch: TrackingSettingsPatch): Promise<TrackingSettings> {

@@ -130,7 +130,12 @@ export class ApiClient {
   }
 
   async heartbeat(hb: HeartbeatRecord, signal?: AbortSignal): Promise<HeartbeatReceipt> {
-    const res = await this.request("POST", "agent/heartbeat", { json: { at: hb.at, state: hb.state }, signal });
+    // Only the protocol's fields, and `entry` / `app` only when said: the server reads an absent
+    // field as "keep what you know" and null as "none" (docs/agent-protocol.md §3).
+    const body: HeartbeatRecord = { at: hb.at, state: hb.state };
+    if (hb.entry !== undefined) body.entry = hb.entry && { id: hb.entry.id, start: hb.entry.start, projectId: hb.entry.projectId, taskId: hb.entry.taskId };
+    if (hb.app !== undefined) body.app = hb.app && { name: hb.app.name, title: hb.app.title, url: hb.app.url };
+    const res = await this.request("POST", "agent/heartbeat", { json: body, signal });
     const receipt = parse(HeartbeatReceipt, res, "heartbeat receipt");
     this.offset = Math.round(receipt.clockOffsetMs);
     return receipt;

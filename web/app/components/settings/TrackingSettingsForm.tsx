@@ -14,6 +14,7 @@ export interface TrackingLimits {
   screenshotsPerSlot: Range;
   screenshotRetentionDays: Range;
   idleThresholdMinutes: Range;
+  offlineAfterMinutes: Range;
 }
 
 export interface TrackingSettingsFormProps {
@@ -66,6 +67,14 @@ export function TrackingSettingsForm({ settings: s, limits, error, submitting }:
           error={e("idlePolicy")} hint="Every decision about idle time is written to the audit log." />
         <SelectField label="Time added by hand" name="manualTime" defaultValue={s.manualTime} options={options(MANUAL_TIME_LABELS)}
           error={e("manualTime")} hint="For work away from the computer; members always give a reason." />
+      </fieldset>
+
+      <fieldset className="settings-group">
+        <legend className="settings-legend">Live board</legend>
+        <Field label="Offline after (minutes)" name="offlineAfterMinutes" type="number" inputMode="decimal" required step="any"
+          min={limits.offlineAfterMinutes.min} max={limits.offlineAfterMinutes.max}
+          defaultValue={secondsToMinutes(s.offlineAfterSeconds)} error={e("offlineAfterMinutes")}
+          hint="How long the desktop app may go unheard (asleep, shut down, no network) before the member shows as offline." />
       </fieldset>
 
       <fieldset className="settings-group">
