@@ -93,13 +93,19 @@ export function printLiveReport({ facts, settings, seedShape, planSummary, resul
     say(`  ${r.path.padEnd(12)} live ${fmt(r.live.clientCpuMs / r.live.wallMs * 100, 0)} % of a core, bare ${fmt(r.bare.clientCpuMs / r.bare.wallMs * 100, 0)} % of a core`);
   }
   say(`\nTargets: heartbeat-to-viewer p99 ≤ ${LIVE_TARGETS.p99Ms} ms; fan-out cost ≤ ${LIVE_TARGETS.costRatio}× the bare broadcast (CPU per delivered message).`);
+  say("The fan-out cost is judged with each request's own cost (the heartbeat's authentication, validation and row write; the");
+  say("broadcast POST) taken out on both sides: that is the fan-out. The all-in ratio is printed next to it (docs/benchmarks.md).");
   const verdict = (ok) => (ok ? "MET" : "MISSED");
   for (const r of results) {
     const complete = r.live.misses === 0 && r.live.failed === 0;
     say(`  via ${r.path.padEnd(12)} p99 ${fmt(r.live.latency.p99, 1)} ms (bare ${fmt(r.bare.latency.p99, 1)} ms), ${r.live.misses} misses, ${r.live.failed} failed heartbeats → ${verdict(r.live.latency.p99 <= LIVE_TARGETS.p99Ms && complete)}`);
-    const ratio = per(r.live.cpu, r.live.frames) / per(r.bare.cpu, r.bare.frames);
-    say(`  via ${r.path.padEnd(12)} fan-out cost ${ratio.toFixed(2)}× the bare broadcast (${us(per(r.live.cpu, r.live.frames))} vs ${us(per(r.bare.cpu, r.bare.frames))} µs of the Worker's CPU per message) → ${verdict(ratio <= LIVE_TARGETS.costRatio)}`);
+    const allIn = per(r.live.cpu, r.live.frames) / per(r.bare.cpu, r.bare.frames);
     const only = fanOutOnly(r.live, r.heartbeatsAlone, r.live.heartbeats) / fanOutOnly(r.bare, r.broadcastsAlone, r.bare.broadcasts);
-    if (Number.isFinite(only)) say(`  via ${r.path.padEnd(12)} (fan-out only, the requests' own cost taken out: ${only.toFixed(2)}×)`);
+    const allInText = `all-in ${allIn.toFixed(2)}×: ${us(per(r.live.cpu, r.live.frames))} vs ${us(per(r.bare.cpu, r.bare.frames))} µs of the Worker's CPU per message`;
+    if (Number.isFinite(only)) {
+      say(`  via ${r.path.padEnd(12)} fan-out cost ${only.toFixed(2)}× the bare broadcast (${allInText}) → ${verdict(only <= LIVE_TARGETS.costRatio)}`);
+    } else {
+      say(`  via ${r.path.padEnd(12)} fan-out cost not separable (no runs without sockets); ${allInText} → ${verdict(allIn <= LIVE_TARGETS.costRatio)}`);
+    }
   }
 }
