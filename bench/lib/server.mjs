@@ -5,10 +5,11 @@
 // Like scripts/e2e.mjs, the server runs from a snapshot of the sources taken at the start, so edits
 // (or a web rebuild) while a benchmark runs cannot reload it halfway. The process group of wrangler
 // dev is always stopped at the end (stop(), and on SIGINT / SIGTERM / exit).
-import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { devVarsText } from "../../scripts/dev-vars.mjs";
 import { bin, isPortFree, ROOT, run, startWrangler, waitForHealth } from "../../scripts/lib/dev-server.mjs";
+import { snapshotApp } from "../../scripts/lib/snapshot.mjs";
 import { serverCpu } from "./cpu.mjs";
 import { findWorkerdEntry } from "./workerd-socket.mjs";
 
@@ -35,17 +36,6 @@ export async function freePort(from, avoid = -1) {
   throw new Error(`No free port between ${from} and ${from + 99}`);
 }
 
-function snapshotApp() {
-  mkdirSync(APP_DIR, { recursive: true });
-  for (const entry of SNAPSHOT) {
-    if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(APP_DIR, entry), { recursive: true });
-  }
-  symlinkSync(join(ROOT, "node_modules"), join(APP_DIR, "node_modules"), "dir");
-  if (!existsSync(join(APP_DIR, "build", "server", "index.js")) || !existsSync(join(APP_DIR, "build", "client"))) {
-    throw new Error("The web build is incomplete (was it being rebuilt?). Run npm run build and try again.");
-  }
-}
-
 /**
  * Builds the web app if there is no build, snapshots the sources, applies the migrations to a fresh
  * database and starts wrangler dev (request logging off: printing a line per request is wrangler's
@@ -59,7 +49,7 @@ export async function startBenchServer() {
     await run(bin("remix"), ["vite:build"]);
   }
   rmSync(STATE_DIR, { recursive: true, force: true });
-  snapshotApp();
+  snapshotApp(APP_DIR, SNAPSHOT);
   writeFileSync(VARS_FILE, devVarsText(), { mode: 0o600 });
   log("Applying migrations to a fresh benchmark database");
   await run(bin("wrangler"), ["d1", "migrations", "apply", "DB", "--local", "-c", CONFIG, "--persist-to", PERSIST_DIR], { cwd: APP_DIR });

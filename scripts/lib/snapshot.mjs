@@ -9,10 +9,13 @@ import { bin, isPortFree, ROOT, run } from "./dev-server.mjs";
 /** What `wrangler dev` needs to bundle and serve the Worker (web/ for load-context.ts). */
 export const SNAPSHOT_ENTRIES = ["wrangler.toml", "package.json", "tsconfig.json", "tsconfig.base.json", "worker", "web", "build", "migrations"];
 
-/** Copies the app into appDir (node_modules linked, not copied) and checks the build is whole. */
-export function snapshotApp(appDir) {
+/**
+ * Copies the app's `entries` into appDir (node_modules linked, not copied) and checks the build is
+ * whole. The benchmarks pass their own list (bench/ holds their Worker and config).
+ */
+export function snapshotApp(appDir, entries = SNAPSHOT_ENTRIES) {
   mkdirSync(appDir, { recursive: true });
-  for (const entry of SNAPSHOT_ENTRIES) {
+  for (const entry of entries) {
     if (existsSync(join(ROOT, entry))) cpSync(join(ROOT, entry), join(appDir, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(appDir, "node_modules"), "dir");
